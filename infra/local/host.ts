@@ -1,0 +1,140 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { Context } from "aws-lambda";
+import { handler as iamHandler } from "../../functions/iam/handler.js";
+import type { QueryHandler } from "../../functions/lib/query-handler.js";
+import { setRuntime } from "../../functions/lib/runtime.js";
+import { handler as stsHandler } from "../../functions/sts/handler.js";
+import { MAX_BODY_BYTES } from "../../shared/api/query-service.js";
+import { readServiceConfig } from "../../shared/config/service-config.js";
+import { serviceOfRequest } from "../../shared/protocol/route.js";
+import { IamStore } from "../../shared/store/iam-store.js";
+import { Table } from "../../shared/store/table.js";
+import { toApiGatewayEvent } from "./api-gateway-event.js";
+import { lockDataDir, loadOrCreateKeyRing } from "./data-dir.js";
+import { startEmbeddedStore } from "./embedded-store.js";
+import type { LocalSettings } from "./settings.js";
+
+export interface LocalHost {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const HANDLERS: Record<"sts" | "iam", QueryHandler> = { sts: stsHandler, iam: iamHandler };
+
+/**
+ * Runs the Lambda handlers behind a node:http server on loopback, with the embedded store and
+ * a key ring in the data folder: what API Gateway, Lambda and DynamoDB do on AWS.
+ */
+export async function startLocalHost(settings: LocalSettings): Promise<LocalHost> {
+  const now = new Date();
+  const persistent = settings.dataDir !== ":memory:";
+  const dataDir = persistent ? settings.dataDir : undefined;
+  const unlock = dataDir === undefined ? () => {} : lockDataDir(dataDir);
+  const cleanups: Array<() => Promise<void> | void> = [unlock];
+
+  try {
+    const ring = loadOrCreateKeyRing(dataDir, now);
+    const embedded = await startEmbeddedStore(dataDir);
+    cleanups.unshift(() => embedded.close());
+
+    const config = readServiceConfig();
+    const client = new DynamoDBClient({
+      endpoint: embedded.endpoint,
+      region: "us-east-1",
+      // The embedded store accepts any key; these never leave the machine.
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    cleanups.unshift(() => client.destroy());
+    const table = new Table(client, config.tableName);
+    await table.ensureExists();
+    const store = new IamStore(table, ring, { partition: config.partition, cacheTtlMs: config.cacheTtlSeconds * 1000 });
+    for (const account of settings.accounts) {
+      await store.ensureAccount(account.id, now);
+      await store.putRootAccessKey(account.id, account.rootAccessKeyId, account.rootSecretAccessKey, now);
+    }
+    setRuntime({ store, ring, config });
+
+    const server = createServer((request, response) => {
+      void serve(request, response);
+    });
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(settings.port, settings.host, () => resolve());
+    });
+    cleanups.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://${settings.host}:${port}`, port, close: () => runCleanups(cleanups) };
+  } catch (error) {
+    await runCleanups(cleanups);
+    throw error;
+  }
+}
+
+async function runCleanups(cleanups: Array<() => Promise<void> | void>): Promise<void> {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+}
+
+async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  const body = await readBody(request);
+  if (body === undefined) {
+    response.writeHead(413, { "content-type": "text/xml", "x-amzn-requestid": requestId, connection: "close" });
+    response.end(
+      `<ErrorResponse><Error><Type>Sender</Type><Code>RequestEntityTooLarge</Code><Message>The request body exceeds the maximum of ${MAX_BODY_BYTES} bytes.</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    );
+    return;
+  }
+  const event = toApiGatewayEvent(request, body, requestId);
+  const service = serviceOfRequest(event.rawQueryString, body.toString("utf8"), event.headers.authorization);
+  const result = await HANDLERS[service](event, lambdaContext(requestId));
+  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+  response.end(result.body);
+}
+
+/** Reads the body, or returns undefined once it passes the size limit. */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.removeAllListeners("data");
+        request.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+function lambdaContext(requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: "open-sts-local",
+    functionVersion: "$LATEST",
+    invokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:open-sts-local",
+    memoryLimitInMB: "1024",
+    awsRequestId: requestId,
+    logGroupName: "/open-sts/local",
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}

@@ -1,0 +1,44 @@
+import { startLocalHost } from "./host.js";
+import { readLocalSettings } from "./settings.js";
+
+/** `npm start`: serves Open STS on loopback until interrupted. */
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const settings = readLocalSettings();
+  const host = await startLocalHost(settings);
+  const root = settings.accounts[0]!;
+  const storage = settings.dataDir === ":memory:" ? "in memory" : `in ${settings.dataDir}`;
+  console.log(`Open STS ready at ${host.url} (account ${root.id}, data ${storage})`);
+  console.log(
+    [
+      settings.demoRootKey ? "# Demo root key of account 000000000000, for local use only." : "# Root key of account 000000000000.",
+      "# Paste into ~/.aws/config, then: aws --profile open-sts sts get-caller-identity",
+      "[profile open-sts]",
+      `endpoint_url = ${host.url}`,
+      "region = us-east-1",
+      `aws_access_key_id = ${root.rootAccessKeyId}`,
+      ...(settings.demoRootKey ? [`aws_secret_access_key = ${root.rootSecretAccessKey}`] : ["# aws_secret_access_key = <OPEN_STS_ROOT_SECRET_ACCESS_KEY>"]),
+    ].join("\n"),
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`Open STS stopping (${signal})`);
+    host.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`Open STS failed to stop cleanly: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`Open STS failed to start: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import type { Caller } from "./principal.js";
+import { principalArn, principalType } from "./principal.js";
+
+/** Facts about the HTTP request that become global condition keys. */
+export interface RequestFacts {
+  now: Date;
+  sourceIp: string;
+  userAgent: string;
+  region: string;
+  secureTransport: boolean;
+}
+
+/** Builds the global `aws:` condition keys of a call by this caller. */
+export function globalConditionKeys(caller: Caller, facts: RequestFacts): Record<string, string> {
+  const principal = caller.principal;
+  const keys: Record<string, string> = {
+    "aws:PrincipalArn": principalArn(principal),
+    "aws:PrincipalAccount": principal.accountId,
+    "aws:PrincipalType": principalType(principal),
+    "aws:userid": principal.userId,
+    "aws:CurrentTime": facts.now.toISOString(),
+    "aws:EpochTime": String(Math.floor(facts.now.getTime() / 1000)),
+    "aws:SourceIp": facts.sourceIp,
+    "aws:UserAgent": facts.userAgent,
+    "aws:RequestedRegion": facts.region,
+    "aws:SecureTransport": String(facts.secureTransport),
+  };
+  if (principal.kind === "user") keys["aws:username"] = principal.userName;
+  if (principal.kind === "assumed-role") {
+    keys["aws:TokenIssueTime"] = principal.issuedAt.toISOString();
+    keys["aws:MultiFactorAuthPresent"] = "false";
+  }
+  return keys;
+}

@@ -1,0 +1,55 @@
+import { createHmac, randomBytes } from "node:crypto";
+
+/**
+ * Versioned symmetric keys. New tokens and stored secrets use the newest key; older keys stay
+ * to open what they sealed until that has expired. Each use gets its own subkey derived with
+ * HMAC-SHA256 (HKDF-Expand with one block), so a session token key never doubles as the key for
+ * secrets at rest.
+ */
+export interface KeyMaterial {
+  kid: string;
+  /** 32 random bytes, base64. */
+  secret: string;
+  createdAt: string;
+}
+
+export type KeyPurpose = "session-token" | "secret-at-rest";
+
+export class KeyRing {
+  private readonly derived = new Map<string, Uint8Array>();
+  private readonly byKid: ReadonlyMap<string, KeyMaterial>;
+
+  constructor(readonly keys: readonly KeyMaterial[]) {
+    if (keys.length === 0) throw new Error("the key ring needs at least one key");
+    this.byKid = new Map(keys.map((key) => [key.kid, key]));
+  }
+
+  /** The kid that seals new material: the last key in the ring. */
+  get currentKid(): string {
+    return this.keys[this.keys.length - 1]!.kid;
+  }
+
+  /** Returns the subkey for a purpose, or undefined for a kid this ring does not hold. */
+  subkey(kid: string, purpose: KeyPurpose): Uint8Array | undefined {
+    const cacheKey = `${kid}/${purpose}`;
+    let key = this.derived.get(cacheKey);
+    if (!key) {
+      const material = this.byKid.get(kid);
+      if (!material) return undefined;
+      const info = Buffer.from(`open-sts ${purpose}\x01`);
+      key = new Uint8Array(createHmac("sha256", Buffer.from(material.secret, "base64")).update(info).digest());
+      this.derived.set(cacheKey, key);
+    }
+    return key;
+  }
+}
+
+/** Creates key material with a kid built from its creation date and a random suffix. */
+export function generateKeyMaterial(now: Date): KeyMaterial {
+  const stamp = now.toISOString().slice(0, 10).replaceAll("-", "");
+  return {
+    kid: `k${stamp}-${randomBytes(4).toString("hex")}`,
+    secret: randomBytes(32).toString("base64"),
+    createdAt: now.toISOString(),
+  };
+}

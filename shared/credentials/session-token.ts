@@ -1,0 +1,47 @@
+import type { KeyRing } from "./keyring.js";
+import { open, seal } from "./sealed.js";
+
+/**
+ * Everything a verifier needs to authenticate a request signed with temporary credentials,
+ * sealed into the session token so that no table is read: the key pair, the principal, and the
+ * session's lifetime. Times are epoch seconds.
+ */
+export interface SessionClaims {
+  accessKeyId: string;
+  secretAccessKey: string;
+  accountId: string;
+  principal: AssumedRoleClaims;
+  issuedAt: number;
+  expiresAt: number;
+  /** True when the session was obtained with temporary credentials (role chaining). */
+  chained: boolean;
+}
+
+export interface AssumedRoleClaims {
+  type: "assumed-role";
+  roleArn: string;
+  roleId: string;
+  roleName: string;
+  sessionName: string;
+  /** The account of the principal that called AssumeRole. */
+  sourceAccountId: string;
+}
+
+const TOKEN_VERSION = 1;
+
+/** Seals claims into a session token. The access key id also sits in the protected header, so a
+ *  mismatched key/token pair is rejected before any decryption. */
+export async function sealSessionToken(ring: KeyRing, claims: SessionClaims): Promise<string> {
+  return seal(ring, "session-token", { v: TOKEN_VERSION, ...claims }, { akid: claims.accessKeyId });
+}
+
+/** Opens a session token for the access key that signed the request; undefined when it is not a
+ *  valid token of this deployment or was issued to another key. */
+export async function openSessionToken(ring: KeyRing, token: string, accessKeyId: string): Promise<SessionClaims | undefined> {
+  const opened = await open(ring, "session-token", token);
+  if (!opened || opened.header.akid !== accessKeyId) return undefined;
+  const payload = opened.payload as Partial<SessionClaims> & { v?: unknown };
+  if (payload.v !== TOKEN_VERSION || payload.accessKeyId !== accessKeyId) return undefined;
+  if (typeof payload.secretAccessKey !== "string" || typeof payload.expiresAt !== "number") return undefined;
+  return payload as SessionClaims;
+}

@@ -1,0 +1,34 @@
+/** Builders and parsers for the ARNs IAM and STS use. Paths begin and end with `/`. */
+
+export function rootArn(partition: string, accountId: string): string {
+  return `arn:${partition}:iam::${accountId}:root`;
+}
+
+export function userArn(partition: string, accountId: string, path: string, userName: string): string {
+  return `arn:${partition}:iam::${accountId}:user${path}${userName}`;
+}
+
+export function roleArn(partition: string, accountId: string, path: string, roleName: string): string {
+  return `arn:${partition}:iam::${accountId}:role${path}${roleName}`;
+}
+
+/** The ARN of a role session: the role's name without its path, as AWS builds it. */
+export function assumedRoleArn(partition: string, accountId: string, roleName: string, sessionName: string): string {
+  return `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;
+}
+
+export interface ParsedRoleArn {
+  partition: string;
+  accountId: string;
+  path: string;
+  roleName: string;
+}
+
+const ROLE_ARN = /^arn:([a-z][a-z0-9-]*):iam::(\d{12}):role(\/(?:[\u0021-\u007e]*\/)?)([\w+=,.@-]{1,64})$/;
+
+/** Parses `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`; returns undefined for anything else. */
+export function parseRoleArn(arn: string): ParsedRoleArn | undefined {
+  const match = ROLE_ARN.exec(arn);
+  if (!match) return undefined;
+  return { partition: match[1]!, accountId: match[2]!, path: match[3]!, roleName: match[4]! };
+}

@@ -1,0 +1,39 @@
+import type { ActionTable } from "../api/action.js";
+import { createAccessKey, deleteAccessKey, listAccessKeys, updateAccessKey } from "./actions/access-keys.js";
+import {
+  deleteRolePolicy,
+  deleteUserPolicy,
+  getRolePolicy,
+  getUserPolicy,
+  listRolePolicies,
+  listUserPolicies,
+  putRolePolicy,
+  putUserPolicy,
+} from "./actions/inline-policies.js";
+import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy } from "./actions/roles.js";
+import { createUser, deleteUser, getUser, listUsers } from "./actions/users.js";
+
+/** The IAM actions served so far; the other actions of the model answer InvalidAction. */
+export const iamActions: ActionTable = {
+  CreateUser: createUser,
+  GetUser: getUser,
+  ListUsers: listUsers,
+  DeleteUser: deleteUser,
+  CreateAccessKey: createAccessKey,
+  ListAccessKeys: listAccessKeys,
+  UpdateAccessKey: updateAccessKey,
+  DeleteAccessKey: deleteAccessKey,
+  PutUserPolicy: putUserPolicy,
+  GetUserPolicy: getUserPolicy,
+  ListUserPolicies: listUserPolicies,
+  DeleteUserPolicy: deleteUserPolicy,
+  CreateRole: createRole,
+  GetRole: getRole,
+  ListRoles: listRoles,
+  UpdateAssumeRolePolicy: updateAssumeRolePolicy,
+  DeleteRole: deleteRole,
+  PutRolePolicy: putRolePolicy,
+  GetRolePolicy: getRolePolicy,
+  ListRolePolicies: listRolePolicies,
+  DeleteRolePolicy: deleteRolePolicy,
+};

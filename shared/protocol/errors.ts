@@ -1,0 +1,66 @@
+/**
+ * The single error type that crosses the wire. Every STS and IAM fault we return is a
+ * ServiceError whose `code` is the AWS error code, so handlers never decide statuses.
+ */
+
+/** AWS error codes with the HTTP status AWS returns for each. */
+const STATUS_BY_CODE = {
+  AccessDenied: 403,
+  DeleteConflict: 409,
+  EntityAlreadyExists: 409,
+  ExpiredToken: 403,
+  ExpiredTokenException: 400,
+  IncompleteSignature: 400,
+  InternalFailure: 500,
+  InvalidAction: 400,
+  InvalidClientTokenId: 403,
+  InvalidInput: 400,
+  InvalidParameterValue: 400,
+  LimitExceeded: 409,
+  MalformedPolicyDocument: 400,
+  MalformedQueryString: 404,
+  MissingAction: 400,
+  MissingAuthenticationToken: 403,
+  MissingParameter: 400,
+  NoSuchEntity: 404,
+  PackedPolicyTooLarge: 400,
+  RequestEntityTooLarge: 413,
+  RequestExpired: 400,
+  ServiceUnavailable: 503,
+  SignatureDoesNotMatch: 403,
+  Throttling: 400,
+  ValidationError: 400,
+} as const;
+
+export type ErrorCode = keyof typeof STATUS_BY_CODE;
+
+export interface ServiceErrorOptions {
+  /** Overrides the status AWS uses for the code, for the few codes IAM and STS answer differently. */
+  status?: number;
+  cause?: unknown;
+}
+
+export class ServiceError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, options: ServiceErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ServiceError";
+    this.code = code;
+    this.status = options.status ?? STATUS_BY_CODE[code];
+  }
+
+  /** `Sender` for client faults, `Receiver` for server faults, as in AWS's ErrorResponse. */
+  get type(): "Sender" | "Receiver" {
+    return this.status >= 500 ? "Receiver" : "Sender";
+  }
+}
+
+/** Maps anything thrown below the handler to a ServiceError, hiding the detail of unexpected faults. */
+export function toServiceError(error: unknown): ServiceError {
+  if (error instanceof ServiceError) return error;
+  return new ServiceError("InternalFailure", "The request processing has failed because of an unknown error.", {
+    cause: error,
+  });
+}

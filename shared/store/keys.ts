@@ -1,0 +1,20 @@
+/**
+ * Key layout of the single table. Names are stored lower-cased in sort keys because IAM names
+ * are unique regardless of case; the item keeps the name as created.
+ *
+ * | item       | pk                  | sk                  | gsi1pk                             |
+ * |------------|---------------------|---------------------|------------------------------------|
+ * | account    | ACCOUNT#<id>        | #ACCOUNT            |                                    |
+ * | user       | ACCOUNT#<id>        | USER#<name>         |                                    |
+ * | role       | ACCOUNT#<id>        | ROLE#<name>         |                                    |
+ * | access key | ACCESSKEY#<key id>  | #KEY                | ACCOUNT#<id>#KEYS#<user or #root>  |
+ */
+export const accountPk = (accountId: string): string => `ACCOUNT#${accountId}`;
+export const ACCOUNT_SK = "#ACCOUNT";
+export const userSk = (userName: string): string => `USER#${userName.toLowerCase()}`;
+export const roleSk = (roleName: string): string => `ROLE#${roleName.toLowerCase()}`;
+export const accessKeyPk = (accessKeyId: string): string => `ACCESSKEY#${accessKeyId}`;
+export const ACCESS_KEY_SK = "#KEY";
+export const ownerKeysGsi = (accountId: string, userName: string | undefined): string =>
+  `ACCOUNT#${accountId}#KEYS#${userName === undefined ? "#root" : userName.toLowerCase()}`;
+export const GSI1 = "gsi1";

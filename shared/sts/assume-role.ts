@@ -1,0 +1,163 @@
+import type { ActionDefinition, CallContext } from "../api/action.js";
+import { accessDenied, evaluateCallerPolicies } from "../auth/authorize.js";
+import { cachedPolicy } from "../auth/policy-cache.js";
+import type { Caller } from "../auth/principal.js";
+import { globalConditionKeys } from "../auth/request-keys.js";
+import { generateId, generateSecretAccessKey } from "../credentials/ids.js";
+import { sealSessionToken } from "../credentials/session-token.js";
+import { assumedRoleArn, parseRoleArn } from "../iam/arn.js";
+import { evaluateResourcePolicy, type PrincipalIdentity } from "../policy/index.js";
+import { ServiceError } from "../protocol/errors.js";
+import type { RoleRecord } from "../store/entities.js";
+
+const DEFAULT_DURATION_SECONDS = 3600;
+/** AWS caps sessions obtained with temporary credentials (role chaining) at one hour. */
+const CHAINED_MAX_DURATION_SECONDS = 3600;
+const ACTION = "sts:AssumeRole";
+
+/** Session-shaping parameters that later work adds; until then they are refused rather than ignored,
+ *  because ignoring a session policy would grant more than the caller asked for. */
+const NOT_YET_SUPPORTED = [
+  "Policy",
+  "PolicyArns",
+  "Tags",
+  "TransitiveTagKeys",
+  "SourceIdentity",
+  "SerialNumber",
+  "TokenCode",
+  "ProvidedContexts",
+] as const;
+
+interface AssumeRoleInput {
+  RoleArn: string;
+  RoleSessionName: string;
+  DurationSeconds?: number;
+  ExternalId?: string;
+}
+
+/**
+ * AssumeRole: the role's trust policy must allow the caller, and, across accounts or when the
+ * trust policy names only the caller's account, the caller's own policies must allow
+ * sts:AssumeRole on the role too. An explicit Deny on either side wins.
+ */
+export const assumeRole: ActionDefinition = {
+  async run(rawInput, context) {
+    for (const name of NOT_YET_SUPPORTED) {
+      if (rawInput[name] !== undefined) {
+        // TODO: session policies, tags, source identity and MFA arrive with the rest of the STS surface.
+        throw new ServiceError("ValidationError", `The parameter ${name} is not supported by this version of Open STS.`);
+      }
+    }
+    const input = rawInput as unknown as AssumeRoleInput;
+    const { caller, config, facts } = context;
+
+    if (caller.principal.kind === "root") {
+      throw new ServiceError("AccessDenied", "Roles may not be assumed by root accounts.");
+    }
+    const target = parseRoleArn(input.RoleArn);
+    if (!target || target.partition !== config.partition) {
+      throw new ServiceError("ValidationError", `${input.RoleArn} is invalid`);
+    }
+
+    const denied = () =>
+      new ServiceError(
+        "AccessDenied",
+        `User: ${caller.principal.arn} is not authorized to perform: ${ACTION} on resource: ${input.RoleArn}`,
+      );
+    // A role that does not exist is reported like a refused one, so callers cannot probe other accounts.
+    const role = await context.store.getRole(target.accountId, target.roleName);
+    if (!role || role.arn !== input.RoleArn) throw denied();
+
+    const keys: Record<string, string> = {
+      ...globalConditionKeys(caller, facts),
+      "sts:RoleSessionName": input.RoleSessionName,
+    };
+    if (input.ExternalId !== undefined) keys["sts:ExternalId"] = input.ExternalId;
+
+    const trust = evaluateResourcePolicy(cachedPolicy(role.trustPolicy, "trust"), {
+      action: ACTION,
+      resource: role.arn,
+      principal: trustIdentity(caller),
+      keys,
+    });
+    if (trust.decision !== "Allow") throw denied();
+
+    const identity = await evaluateCallerPolicies(
+      caller,
+      { action: ACTION, resource: role.arn, resourceAccountId: role.accountId, keys },
+      context.store,
+    );
+    const sameAccount = caller.principal.accountId === role.accountId;
+    const trustSuffices = sameAccount && trust.grantedVia !== "account";
+    if (identity.decision === "ExplicitDeny" || (!trustSuffices && identity.decision !== "Allow")) {
+      throw accessDenied(caller, ACTION, role.arn, identity);
+    }
+
+    const durationSeconds = checkDuration(input.DurationSeconds, role, caller);
+    return issueSession(context, role, input.RoleSessionName, durationSeconds);
+  },
+};
+
+function trustIdentity(caller: Caller): PrincipalIdentity {
+  const principal = caller.principal;
+  const names =
+    principal.kind === "assumed-role"
+      ? [principal.arn, principal.roleArn, principal.roleId]
+      : principal.kind === "user"
+        ? [principal.arn, principal.userId]
+        : [principal.arn];
+  return { type: "AWS", accountId: principal.accountId, names };
+}
+
+function checkDuration(requested: number | undefined, role: RoleRecord, caller: Caller): number {
+  const duration = requested ?? DEFAULT_DURATION_SECONDS;
+  if (caller.temporary && duration > CHAINED_MAX_DURATION_SECONDS) {
+    throw new ServiceError(
+      "ValidationError",
+      "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+    );
+  }
+  if (duration > role.maxSessionDuration) {
+    throw new ServiceError("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+  }
+  return duration;
+}
+
+async function issueSession(context: CallContext, role: RoleRecord, sessionName: string, durationSeconds: number) {
+  const { caller, facts, ring, config } = context;
+  const issuedAt = Math.floor(facts.now.getTime() / 1000);
+  const expiresAt = issuedAt + durationSeconds;
+  const accessKeyId = generateId("ASIA");
+  const secretAccessKey = generateSecretAccessKey();
+  const sessionToken = await sealSessionToken(ring, {
+    accessKeyId,
+    secretAccessKey,
+    accountId: role.accountId,
+    principal: {
+      type: "assumed-role",
+      roleArn: role.arn,
+      roleId: role.roleId,
+      roleName: role.roleName,
+      sessionName,
+      sourceAccountId: caller.principal.accountId,
+    },
+    issuedAt,
+    expiresAt,
+    chained: caller.temporary,
+  });
+  const expiration = new Date(expiresAt * 1000);
+  const assumedRoleUser = {
+    AssumedRoleId: `${role.roleId}:${sessionName}`,
+    Arn: assumedRoleArn(config.partition, role.accountId, role.roleName, sessionName),
+  };
+  return {
+    result: {
+      Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: expiration },
+      AssumedRoleUser: assumedRoleUser,
+    },
+    responseElements: {
+      credentials: { accessKeyId, expiration: expiration.toISOString() },
+      assumedRoleUser: { assumedRoleId: assumedRoleUser.AssumedRoleId, arn: assumedRoleUser.Arn },
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import type { ActionTable } from "../api/action.js";
+import { assumeRole } from "./assume-role.js";
+import { getCallerIdentity } from "./get-caller-identity.js";
+
+/** The STS actions served so far; the other actions of the model answer InvalidAction. */
+export const stsActions: ActionTable = {
+  AssumeRole: assumeRole,
+  GetCallerIdentity: getCallerIdentity,
+};

@@ -1,0 +1,38 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { QueryDependencies } from "../../shared/api/query-service.js";
+import { readServiceConfig } from "../../shared/config/service-config.js";
+import { generateKeyMaterial, KeyRing } from "../../shared/credentials/keyring.js";
+import { IamStore } from "../../shared/store/iam-store.js";
+import { Table } from "../../shared/store/table.js";
+import { startEmbeddedStore } from "../../infra/local/embedded-store.js";
+
+export interface InProcessService extends QueryDependencies {
+  table: Table;
+  close(): Promise<void>;
+}
+
+/** Builds the service's dependencies on an in-memory embedded store, for tests that call shared/ or a handler directly. */
+export async function startInProcessService(now = new Date()): Promise<InProcessService> {
+  const embedded = await startEmbeddedStore(undefined);
+  const client = new DynamoDBClient({
+    endpoint: embedded.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
+  });
+  const config = { ...readServiceConfig({}), cacheTtlSeconds: 0 };
+  const table = new Table(client, config.tableName);
+  await table.ensureExists();
+  const ring = new KeyRing([generateKeyMaterial(now)]);
+  const store = new IamStore(table, ring, { partition: config.partition, cacheTtlMs: 0 });
+  return {
+    store,
+    ring,
+    config,
+    table,
+    close: async () => {
+      client.destroy();
+      await embedded.close();
+    },
+  };
+}
