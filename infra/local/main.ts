@@ -8,9 +8,10 @@ async function main(): Promise<void> {
   const host = await startLocalHost(settings);
   const root = settings.accounts[0]!;
   const storage = settings.dataDir === ":memory:" ? "in memory" : `in ${settings.dataDir}`;
-  console.log(`Open STS ready at ${host.url} (account ${root.id}, data ${storage})`);
+  // One write, so that whoever waits for the ready line also has the profile that follows it.
   console.log(
     [
+      `Open STS ready at ${host.url} (account ${root.id}, data ${storage})`,
       settings.demoRootKey ? "# Demo root key of account 000000000000, for local use only." : "# Root key of account 000000000000.",
       "# Paste into ~/.aws/config, then: aws --profile open-sts sts get-caller-identity",
       "[profile open-sts]",

@@ -66,7 +66,7 @@ export async function authenticate(request: HttpRequestView, options: Authentica
     throw new ServiceError("InvalidClientTokenId", INVALID_TOKEN);
   }
   const key = await options.store.getAccessKey(signature.accessKeyId);
-  if (!key || key.status !== "Active") throw new ServiceError("InvalidClientTokenId", INVALID_TOKEN);
+  if (key?.status !== "Active") throw new ServiceError("InvalidClientTokenId", INVALID_TOKEN);
   await verify(key.secretAccessKey);
 
   if (key.userName === undefined) {

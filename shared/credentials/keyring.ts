@@ -1,4 +1,6 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, randomBytes, webcrypto } from "node:crypto";
+
+type CryptoKey = webcrypto.CryptoKey;
 
 /**
  * Versioned symmetric keys. New tokens and stored secrets use the newest key; older keys stay
@@ -17,6 +19,7 @@ export type KeyPurpose = "session-token" | "secret-at-rest";
 
 export class KeyRing {
   private readonly derived = new Map<string, Uint8Array>();
+  private readonly imported = new Map<string, Promise<CryptoKey>>();
   private readonly byKid: ReadonlyMap<string, KeyMaterial>;
 
   constructor(readonly keys: readonly KeyMaterial[]) {
@@ -39,6 +42,22 @@ export class KeyRing {
       const info = Buffer.from(`open-sts ${purpose}\x01`);
       key = new Uint8Array(createHmac("sha256", Buffer.from(material.secret, "base64")).update(info).digest());
       this.derived.set(cacheKey, key);
+    }
+    return key;
+  }
+
+  /**
+   * Returns the subkey as an AES-GCM CryptoKey, imported once: jose would otherwise import a raw
+   * key on every call, which costs more than the encryption itself.
+   */
+  cryptoKey(kid: string, purpose: KeyPurpose): Promise<CryptoKey> | undefined {
+    const cacheKey = `${kid}/${purpose}`;
+    let key = this.imported.get(cacheKey);
+    if (!key) {
+      const raw = this.subkey(kid, purpose);
+      if (!raw) return undefined;
+      key = webcrypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
+      this.imported.set(cacheKey, key);
     }
     return key;
   }

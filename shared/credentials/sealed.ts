@@ -12,7 +12,7 @@ export async function seal(
   extraHeader: Record<string, string> = {},
 ): Promise<string> {
   const kid = ring.currentKid;
-  const key = ring.subkey(kid, purpose)!;
+  const key = await ring.cryptoKey(kid, purpose)!;
   return new CompactEncrypt(encoder.encode(JSON.stringify(payload)))
     .setProtectedHeader({ alg: "dir", enc: "A256GCM", kid, ...extraHeader })
     .encrypt(key);
@@ -37,7 +37,7 @@ export async function open(ring: KeyRing, purpose: KeyPurpose, token: string): P
     return undefined;
   }
   if (typeof kid !== "string") return undefined;
-  const key = ring.subkey(kid, purpose);
+  const key = await ring.cryptoKey(kid, purpose);
   if (!key) return undefined;
   try {
     const { plaintext, protectedHeader } = await compactDecrypt(token, key, {

@@ -9,10 +9,11 @@ export interface XmlObject {
   readonly [element: string]: XmlValue;
 }
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
 
+/** Escapes text for element content, the only place we write reflected values. */
 export function escapeXml(text: string): string {
-  return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (character) => ESCAPES[character]!) : text;
+  return /[&<>]/.test(text) ? text.replace(/[&<>]/g, (character) => ESCAPES[character]!) : text;
 }
 
 /** Formats a time as AWS does in XML: ISO-8601 in UTC with a `Z` and no fraction. */

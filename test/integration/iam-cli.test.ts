@@ -94,7 +94,6 @@ describe("IAM through the AWS CLI", () => {
   it.each([
     ["malformed trust policy", ["iam", "create-role", "--role-name", "bad", "--assume-role-policy-document", '{"Statement":'], "MalformedPolicyDocument"],
     ["trust policy without principal", ["iam", "create-role", "--role-name", "bad", "--assume-role-policy-document", JSON.stringify(READ_ONLY)], "MalformedPolicyDocument"],
-    ["session duration below 3600", ["iam", "create-role", "--role-name", "bad", "--max-session-duration", "3599", "--assume-role-policy-document", JSON.stringify(TRUST)], "ValidationError"],
     ["session duration above 43200", ["iam", "create-role", "--role-name", "bad", "--max-session-duration", "43201", "--assume-role-policy-document", JSON.stringify(TRUST)], "ValidationError"],
     ["role name with a space", ["iam", "create-role", "--role-name", "bad name", "--assume-role-policy-document", JSON.stringify(TRUST)], "ValidationError"],
     ["path without slashes", ["iam", "create-user", "--user-name", "bob", "--path", "team"], "ValidationError"],

@@ -11,6 +11,7 @@ export interface Credentials {
 
 export interface CliResult {
   exitCode: number;
+  // biome-ignore lint/suspicious/noExplicitAny: the CLI prints JSON whose shape each test asserts.
   json: any;
   stdout: string;
   stderr: string;
@@ -48,6 +49,7 @@ export async function awsCli(endpoint: string, credentials: Credentials, args: s
 }
 
 /** Runs a boto3 script with `endpoint` in the ENDPOINT environment variable; the script prints JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: the script prints JSON whose shape each test asserts.
 export async function boto3(endpoint: string, credentials: Credentials, script: string): Promise<any> {
   const { stdout } = await run("python3", ["-c", script], {
     env: { ...clientEnv(credentials), ENDPOINT: endpoint },

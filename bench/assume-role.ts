@@ -1,0 +1,177 @@
+/**
+ * AssumeRole throughput over loopback HTTP, reported as ratios against two references measured
+ * in the same run: a bare node:http server answering a fixed body, and moto_server's AssumeRole.
+ * Requests are signed before the clock starts. Usage: `npm run bench [-- --duration 10 --connections 16]`.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
+import { Hash } from "@smithy/hash-node";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import autocannon from "autocannon";
+
+const { values: options } = parseArgs({
+  options: {
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "16" },
+    requests: { type: "string", default: "500" },
+  },
+});
+const DURATION = Number(options.duration);
+const CONNECTIONS = Number(options.connections);
+const SIGNED_REQUESTS = Number(options.requests);
+const DEMO_ROOT = { accessKeyId: "AKIAOPENSTSLOCALROOT", secretAccessKey: "OpenStsLocalDemoRootSecretKey0000000000X" };
+const ROLE_ARN = "arn:aws:iam::000000000000:role/bench";
+
+interface Target {
+  name: string;
+  url: string;
+  process: ChildProcess;
+}
+
+interface Measurement {
+  name: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  peakRssMiB: number;
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  const ours = await startProcess("open-sts", process.execPath, ["--import", "tsx", "infra/local/main.ts"], {
+    PORT: "0",
+    OPEN_STS_DATA_DIR: ":memory:",
+    POWERTOOLS_LOG_LEVEL: "WARN",
+  }, /Open STS ready at (http:\/\/127\.0\.0\.1:\d+)/);
+  const bare = await startProcess("bare node:http", process.execPath, ["bench/bare-server.mjs"], {}, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  const motoPort = 20000 + Math.floor(Math.random() * 20000);
+  const moto = await startProcess("moto_server", "moto_server", ["-H", "127.0.0.1", "-p", String(motoPort)], {}, /Running on (http:\/\/127\.0\.0\.1:\d+)/);
+
+  try {
+    const caller = await prepareCaller(ours.url);
+    const measurements: Measurement[] = [];
+    for (const target of [bare, ours, moto]) {
+      const requests = await signRequests(target.url, caller, SIGNED_REQUESTS);
+      await run(target, requests, 2); // warm-up: JIT, caches, connection set-up
+      measurements.push(await measure(target, requests));
+    }
+    report(measurements);
+  } finally {
+    for (const target of [ours, bare, moto]) target.process.kill("SIGTERM");
+  }
+}
+
+async function prepareCaller(endpoint: string) {
+  const iam = new IAMClient({ endpoint, region: "us-east-1", credentials: DEMO_ROOT });
+  const user = await iam.send(new CreateUserCommand({ UserName: "bench" }));
+  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: "bench" }))).AccessKey!;
+  const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: user.User!.Arn }, Action: "sts:AssumeRole" }] };
+  await iam.send(new CreateRoleCommand({ RoleName: "bench", AssumeRolePolicyDocument: JSON.stringify(trust) }));
+  iam.destroy();
+  return { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+}
+
+/** Signs distinct AssumeRole requests (one session name each) as the AWS CLI would send them. */
+async function signRequests(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }, count: number) {
+  const url = new URL(endpoint);
+  const signer = new SignatureV4({ credentials, region: "us-east-1", service: "sts", sha256: Hash.bind(null, "sha256"), applyChecksum: false });
+  const requests: autocannon.Request[] = [];
+  for (let index = 0; index < count; index++) {
+    const body = new URLSearchParams({ Action: "AssumeRole", Version: "2011-06-15", RoleArn: ROLE_ARN, RoleSessionName: `bench-${index}` }).toString();
+    const signed = await signer.sign(
+      new HttpRequest({
+        method: "POST",
+        protocol: "http:",
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: "/",
+        headers: { host: url.host, "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+        body,
+      }),
+    );
+    requests.push({ method: "POST", path: "/", headers: signed.headers as Record<string, string>, body });
+  }
+  return requests;
+}
+
+function run(target: Target, requests: autocannon.Request[], seconds: number): Promise<autocannon.Result> {
+  return autocannon({ url: target.url, connections: CONNECTIONS, duration: seconds, requests });
+}
+
+async function measure(target: Target, requests: autocannon.Request[]): Promise<Measurement> {
+  const result = await run(target, requests, DURATION);
+  return {
+    name: target.name,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    peakRssMiB: peakRss(target.process.pid!),
+  };
+}
+
+/** Peak resident memory of a process from /proc (Linux), in MiB. */
+function peakRss(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
+    return Math.round(kib / 1024);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function report(measurements: Measurement[]): void {
+  const byName = new Map(measurements.map((entry) => [entry.name, entry]));
+  const ours = byName.get("open-sts")!;
+  console.log(`\nAssumeRole over loopback: ${CONNECTIONS} connections, ${DURATION} s per target, ${cpus().length} CPUs (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}`);
+  console.log("target            req/s    p50 ms  p99 ms  errors  non-2xx  peak RSS MiB");
+  for (const entry of measurements) {
+    console.log(
+      `${entry.name.padEnd(16)} ${entry.requestsPerSecond.toFixed(0).padStart(6)}  ${String(entry.p50).padStart(7)} ${String(entry.p99).padStart(7)}  ${String(entry.errors).padStart(6)}  ${String(entry.non2xx).padStart(7)}  ${String(entry.peakRssMiB).padStart(12)}`,
+    );
+  }
+  for (const reference of ["bare node:http", "moto_server"]) {
+    const other = byName.get(reference)!;
+    console.log(`open-sts / ${reference}: ${(ours.requestsPerSecond / other.requestsPerSecond).toFixed(2)}`);
+  }
+  if (ours.non2xx > 0 || ours.errors > 0) {
+    console.error("open-sts answered some requests with errors: the figures above are not valid");
+    process.exitCode = 1;
+  }
+}
+
+async function startProcess(name: string, command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<Target> {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      const match = ready.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${name} exited with code ${code}:\n${output}`)));
+  });
+  // Keep draining output so that a chatty server never blocks on a full pipe.
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return { name, url, process: child };
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
