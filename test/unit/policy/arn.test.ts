@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { matchesArn, splitArn } from "../../../shared/policy/index.js";
+
+const ROLE = "arn:aws:iam::444455556666:role/Deploy";
+
+describe("matchesArn", () => {
+  it.each<[string, string, boolean]>([
+    ["*", ROLE, true],
+    ["*", "not-an-arn", true],
+    [ROLE, ROLE, true],
+    ["arn:aws:iam::444455556666:role/deploy", ROLE, false],
+    ["arn:aws:IAM::444455556666:role/Deploy", ROLE, false],
+    ["arn:aws-cn:iam::444455556666:role/Deploy", ROLE, false],
+    ["arn:aws:sts::444455556666:role/Deploy", ROLE, false],
+    ["arn:aws:iam::999988887777:role/Deploy", ROLE, false],
+    ["arn:aws:iam::*:role/Deploy", ROLE, true],
+    ["arn:*:iam::444455556666:role/Deploy", ROLE, true],
+    ["arn:aws:*::444455556666:role/Deploy", ROLE, true],
+    ["arn:aws:iam:*:444455556666:role/Deploy", ROLE, true],
+    ["arn:aws:iam:us-east-1:444455556666:role/Deploy", ROLE, false],
+    ["arn:aws:iam::4444*:role/Deploy", ROLE, true],
+    ["arn:aws:iam::44445555666?:role/Deploy", ROLE, true],
+    ["arn:aws:iam::?:role/Deploy", ROLE, false],
+    ["arn:aws:iam::444455556666:role/*", ROLE, true],
+    ["arn:aws:iam::444455556666:role/Dep?oy", ROLE, true],
+    ["arn:aws:iam::444455556666:role/Dep??oy", ROLE, false],
+    ["arn:aws:iam::444455556666:*", ROLE, true],
+    ["arn:aws:iam::444455556666:user/*", ROLE, false],
+    ["arn:aws:iam::*:role/team/*", "arn:aws:iam::444455556666:role/team/sub/Deploy", true],
+    ["arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a:b/c", true],
+    ["arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket", false],
+    ["arn:aws:sts::*:assumed-role/Builder/*", "arn:aws:sts::111122223333:assumed-role/Builder/ci", true],
+    // A star in the region must not reach into the account part.
+    ["arn:aws:iam:*:111122223333:role/Deploy", "arn:aws:iam:us-east-1:999988887777:role/x:111122223333:role/Deploy", false],
+    ["arn:aws:iam*:444455556666:role/Deploy", ROLE, false],
+    ["arn:aws:iam::444455556666:role/Deploy", "role/Deploy", false],
+    ["arn:aws:iam::444455556666", "arn:aws:iam::444455556666", false],
+  ])("%s against %s is %s", (pattern, arn, expected) => {
+    expect(matchesArn(pattern, arn)).toBe(expected);
+  });
+});
+
+describe("splitArn", () => {
+  it.each<[string, readonly string[] | undefined]>([
+    [ROLE, ["arn", "aws", "iam", "", "444455556666", "role/Deploy"]],
+    ["arn:aws:s3:::bucket/a:b", ["arn", "aws", "s3", "", "", "bucket/a:b"]],
+    ["arn:aws:sts::1:assumed-role/R/S", ["arn", "aws", "sts", "", "1", "assumed-role/R/S"]],
+    ["arn:aws:iam::1", undefined],
+    ["", undefined],
+  ])("splits %j", (arn, parts) => {
+    expect(splitArn(arn)).toEqual(parts);
+  });
+});
