@@ -40,6 +40,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`Open STS failed to start: ${(error as Error).message}`);
+  const cause = (error as Error).cause;
+  const detail = cause instanceof Error ? ` (${cause.name}: ${cause.message})` : "";
+  console.error(`Open STS failed to start: ${(error as Error).message}${detail}`);
   process.exit(1);
 });

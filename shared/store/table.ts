@@ -93,12 +93,26 @@ export class Table {
 
   /** Creates the table and its index when it does not exist yet (local mode; the CDK stack owns it on AWS). */
   async ensureExists(): Promise<void> {
-    try {
-      await this.client.send(new DescribeTableCommand({ TableName: this.name }));
-      return;
-    } catch (error) {
-      if (!(error instanceof ResourceNotFoundException)) throw error;
+    if ((await this.status()) === undefined) await this.create();
+    // A new table takes a moment to become ACTIVE; writes before that fail.
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if ((await this.status()) === "ACTIVE") return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    throw new Error(`the table ${this.name} did not become ACTIVE`);
+  }
+
+  private async status(): Promise<string | undefined> {
+    try {
+      const output = await this.client.send(new DescribeTableCommand({ TableName: this.name }));
+      return output.Table?.TableStatus;
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return undefined;
+      throw error;
+    }
+  }
+
+  private async create(): Promise<void> {
     await this.client.send(
       new CreateTableCommand({
         TableName: this.name,
