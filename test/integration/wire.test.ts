@@ -123,6 +123,28 @@ describe("Query protocol on the wire", () => {
     expect(response.body).toContain("<AccessKeyId>ASIA");
   });
 
+  it.each([
+    ["an unknown role", { Action: "GetRole", RoleName: "nobody" }, 404, "NoSuchEntity"],
+    ["a duplicate user", { Action: "CreateUser", UserName: "WIRE-BOB" }, 409, "EntityAlreadyExists"],
+    ["a malformed policy", { Action: "PutUserPolicy", UserName: "wire-bob", PolicyName: "p", PolicyDocument: "{" }, 400, "MalformedPolicyDocument"],
+    ["a user that still has keys", { Action: "DeleteUser", UserName: "wire-bob" }, 409, "DeleteConflict"],
+    ["a name over 64 characters", { Action: "CreateUser", UserName: "u".repeat(65) }, 400, "ValidationError"],
+  ])("answers IAM's status for %s", async (_name, params, status, code) => {
+    const response = await send(await signQuery(host.url, DEMO_ROOT, { Version: "2010-05-08", ...params }, { service: "iam" }));
+    expect(response.status).toBe(status);
+    expect(errorCode(response.body)).toBe(code);
+    expect(response.body).toContain('<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">');
+  });
+
+  it("refuses IAM calls that the caller's policies do not allow", async () => {
+    const response = await send(await signQuery(host.url, bob, { Action: "ListRoles", Version: "2010-05-08" }, { service: "iam" }));
+    expect(response.status).toBe(403);
+    expect(errorCode(response.body)).toBe("AccessDenied");
+    expect(response.body).toContain(
+      `User: ${bobArn} is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::000000000000:role/ because no identity-based policy allows the iam:ListRoles action`,
+    );
+  });
+
   it("rejects a well-formed ARN that is not a role", async () => {
     const response = await assumeRole({ RoleArn: "arn:aws:iam::000000000000:user/wire-bob" });
     expect(response.status).toBe(400);
