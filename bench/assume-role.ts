@@ -1,6 +1,6 @@
 /**
  * AssumeRole throughput over loopback HTTP, reported as ratios against two references measured
- * in the same run: a bare node:http server answering a fixed body, and moto_server's AssumeRole.
+ * in the same run: a bare node:http server returning a fixed body, and moto_server's AssumeRole.
  * Requests are signed before the clock starts. Each ratio compares two targets driven by the
  * same load generator: autocannon for the bare server, and a node:http client for moto_server,
  * because moto_server closes the connection after each response and autocannon stalls on that.

@@ -1,4 +1,4 @@
-// The reference for the AssumeRole benchmark: node:http answering every request with a fixed
+// The reference for the AssumeRole benchmark: node:http returning a fixed
 // body of the size of an AssumeRole response, after reading the request body.
 import { createServer } from "node:http";
 

@@ -17,7 +17,7 @@ export interface LoadResult {
 
 /**
  * A closed-loop load generator on node:http: `connections` workers each send the next request
- * as soon as the previous answer is read. Unlike autocannon it follows servers that close the
+ * as soon as the previous response is read. Unlike autocannon it follows servers that close the
  * connection after every response (moto_server's development server does), opening a new one.
  */
 export async function runHttpLoad(url: string, requests: readonly LoadRequest[], connections: number, seconds: number): Promise<LoadResult> {

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const host = await startLocalHost(settings);
   const root = settings.accounts[0]!;
   const storage = settings.dataDir === ":memory:" ? "in memory" : `in ${settings.dataDir}`;
-  // One write, so that whoever waits for the ready line also has the profile that follows it.
+  // One write, so that a process waiting for the ready line also reads the profile after it.
   console.log(
     [
       `Open STS ready at ${host.url} (account ${root.id}, data ${storage})`,

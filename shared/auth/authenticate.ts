@@ -19,10 +19,10 @@ export interface AuthenticationOptions {
 const INVALID_TOKEN = "The security token included in the request is invalid.";
 
 /**
- * Authenticates a SigV4-signed request. Long-term (AKIA) keys are looked up in the store; a
+ * Authenticates a SigV4-signed request. Long-term (AKIA) keys are looked up in the store. A
  * temporary (ASIA) key must come with its session token, which carries the secret and the
  * principal, so no table is read for it. The signature is verified before the token's expiry
- * is reported, so that an unauthenticated caller learns nothing about a token.
+ * is reported, so an unauthenticated caller learns nothing about a token.
  */
 export async function authenticate(request: HttpRequestView, options: AuthenticationOptions): Promise<Caller> {
   const signature = parseSignature(request);

@@ -58,7 +58,7 @@ export async function boto3(endpoint: string, credentials: Credentials, script: 
   return JSON.parse(stdout);
 }
 
-/** The error code the AWS CLI printed, e.g. "NoSuchEntity" from "An error occurred (NoSuchEntity) when…". */
+/** Returns the error code the AWS CLI printed, e.g. "NoSuchEntity" from "An error occurred (NoSuchEntity) when…". */
 export function cliErrorCode(result: CliResult): string | undefined {
   return /An error occurred \(([^)]+)\)/.exec(result.stderr)?.[1];
 }

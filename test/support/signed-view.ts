@@ -4,7 +4,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import type { HttpRequestView } from "../../shared/sigv4/index.js";
 import type { Credentials } from "./clients.js";
 
-/** Signs a form-encoded POST as an SDK would and returns it as the raw request the server sees. */
+/** Signs a form-encoded POST as an SDK would and returns it as the raw request the server receives. */
 export async function signedView(
   credentials: Credentials,
   params: Record<string, string>,
