@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
 import { handler as iamHandler } from "../../functions/iam/handler.js";
+import { logger } from "../../functions/lib/logger.js";
 import type { QueryHandler } from "../../functions/lib/query-handler.js";
 import { setRuntime } from "../../functions/lib/runtime.js";
 import { handler as stsHandler } from "../../functions/sts/handler.js";
@@ -87,19 +88,35 @@ async function runCleanups(cleanups: Array<() => Promise<void> | void>): Promise
 
 async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const requestId = randomUUID();
-  const body = await readBody(request);
-  if (body === undefined) {
-    response.writeHead(413, { "content-type": "text/xml", "x-amzn-requestid": requestId, connection: "close" });
-    response.end(
-      `<ErrorResponse><Error><Type>Sender</Type><Code>RequestEntityTooLarge</Code><Message>The request body exceeds the maximum of ${MAX_BODY_BYTES} bytes.</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-    );
-    return;
+  try {
+    const body = await readBody(request);
+    if (body === undefined) {
+      sendError(response, 413, "RequestEntityTooLarge", `The request body exceeds the maximum of ${MAX_BODY_BYTES} bytes.`, requestId);
+      return;
+    }
+    const event = toApiGatewayEvent(request, body, requestId);
+    const service = serviceOfRequest(event.rawQueryString, body.toString("utf8"), event.headers.authorization);
+    const result = await HANDLERS[service](event, lambdaContext(requestId));
+    response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    response.end(result.body);
+  } catch (error) {
+    // The handlers turn every fault into an AWS error, so this is the host's own failure,
+    // such as a client that aborted its upload; API Gateway would answer 500 here too.
+    logger.error("local host failed to serve a request", { requestId, error: error as Error });
+    if (!response.headersSent) {
+      sendError(response, 500, "InternalFailure", "The request processing has failed because of an unknown error.", requestId);
+    } else {
+      response.destroy();
+    }
   }
-  const event = toApiGatewayEvent(request, body, requestId);
-  const service = serviceOfRequest(event.rawQueryString, body.toString("utf8"), event.headers.authorization);
-  const result = await HANDLERS[service](event, lambdaContext(requestId));
-  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-  response.end(result.body);
+}
+
+function sendError(response: ServerResponse, status: number, code: string, message: string, requestId: string): void {
+  const type = status >= 500 ? "Receiver" : "Sender";
+  response.writeHead(status, { "content-type": "text/xml", "x-amzn-requestid": requestId, connection: "close" });
+  response.end(
+    `<ErrorResponse><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+  );
 }
 
 /** Reads the body, or returns undefined once it passes the size limit. */

@@ -282,7 +282,11 @@ export class IamStore {
     return record;
   }
 
-  /** Writes a root access key with a secret chosen by the operator (local bootstrap), replacing an older copy. */
+  /**
+   * Writes the root access key that the operator configures (local bootstrap), replacing an older
+   * copy. A configured key that was replaced by another one is deleted, so changing the key in the
+   * configuration revokes the old one; root keys made through CreateAccessKey are kept.
+   */
   async putRootAccessKey(accountId: string, accessKeyId: string, secretAccessKey: string, now: Date): Promise<void> {
     const existing = await this.getAccessKey(accessKeyId);
     if (existing && (existing.accountId !== accountId || existing.userName !== undefined)) {
@@ -291,8 +295,16 @@ export class IamStore {
     await this.writeAccessKey(
       { accessKeyId, accountId, status: "Active", createDate: existing?.createDate ?? now.toISOString(), secretAccessKey },
       undefined,
+      { configured: true },
     );
     this.keyCache.delete(accessKeyId);
+
+    for (const item of await this.table.queryIndex(ownerKeysGsi(accountId, undefined))) {
+      if (item.configured === true && item.accessKeyId !== accessKeyId) {
+        await this.table.delete(accessKeyPk(String(item.accessKeyId)), ACCESS_KEY_SK);
+        this.keyCache.delete(String(item.accessKeyId));
+      }
+    }
   }
 
   async getAccessKey(accessKeyId: string): Promise<AccessKeyWithSecret | undefined> {
@@ -348,7 +360,11 @@ export class IamStore {
     this.keyCache.delete(accessKeyId);
   }
 
-  private async writeAccessKey(record: AccessKeyWithSecret, condition: string | undefined): Promise<void> {
+  private async writeAccessKey(
+    record: AccessKeyWithSecret,
+    condition: string | undefined,
+    extra: Record<string, Plain> = {},
+  ): Promise<void> {
     const { secretAccessKey, ...rest } = record;
     const sealed = await seal(this.ring, "secret-at-rest", { accessKeyId: record.accessKeyId, secretAccessKey });
     await this.table.put(
@@ -358,6 +374,7 @@ export class IamStore {
         gsi1pk: ownerKeysGsi(record.accountId, record.userName),
         gsi1sk: record.accessKeyId,
         ...rest,
+        ...extra,
         secret: sealed,
       },
       condition === undefined ? {} : { condition },

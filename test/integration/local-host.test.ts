@@ -82,6 +82,22 @@ describe("local host", () => {
     expect((await awsCli(host.url, DEMO_ROOT, ["sts", "get-caller-identity"])).exitCode).not.toBe(0);
   });
 
+  it("revokes a configured root key that was replaced", async () => {
+    const oldRoot = { accessKeyId: "AKIAOLDCONFIGUREDKEY", secretAccessKey: "old-configured-root-secret-000000000000" };
+    const newRoot = { accessKeyId: "AKIANEWCONFIGUREDKEY", secretAccessKey: "new-configured-root-secret-000000000000" };
+    const first = await start({ OPEN_STS_ROOT_ACCESS_KEY_ID: oldRoot.accessKeyId, OPEN_STS_ROOT_SECRET_ACCESS_KEY: oldRoot.secretAccessKey });
+    const extra = (await iamClient(first.url, oldRoot).send(new CreateAccessKeyCommand({}))).AccessKey!;
+    await first.stop();
+    hosts.splice(0);
+
+    const second = await start({ OPEN_STS_ROOT_ACCESS_KEY_ID: newRoot.accessKeyId, OPEN_STS_ROOT_SECRET_ACCESS_KEY: newRoot.secretAccessKey });
+    expect((await awsCli(second.url, newRoot, ["sts", "get-caller-identity"])).exitCode).toBe(0);
+    expect((await awsCli(second.url, oldRoot, ["sts", "get-caller-identity"])).stderr).toContain("InvalidClientTokenId");
+    // A root key made through CreateAccessKey is the owner's to delete.
+    const made = { accessKeyId: extra.AccessKeyId!, secretAccessKey: extra.SecretAccessKey! };
+    expect((await awsCli(second.url, made, ["sts", "get-caller-identity"])).json.Arn).toBe("arn:aws:iam::000000000000:root");
+  });
+
   it.each([
     ["a malformed account id", "accounts:\n  - id: 12345\n    rootAccessKeyId: AKIAPARTNERROOT00001\n    rootSecretAccessKey: partner-secret-000000000\n", /id must be 12 digits/],
     ["a duplicate account", 'accounts:\n  - id: "000000000000"\n    rootAccessKeyId: AKIAPARTNERROOT00001\n    rootSecretAccessKey: partner-secret-000000000\n', /declared twice/],
