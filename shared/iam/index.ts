@@ -10,7 +10,7 @@ import {
   putRolePolicy,
   putUserPolicy,
 } from "./actions/inline-policies.js";
-import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy } from "./actions/roles.js";
+import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole } from "./actions/roles.js";
 import { createUser, deleteUser, getUser, listUsers } from "./actions/users.js";
 
 /** The IAM actions served so far; the other actions of the model answer InvalidAction. */
@@ -31,6 +31,7 @@ export const iamActions: ActionTable = {
   GetRole: getRole,
   ListRoles: listRoles,
   UpdateAssumeRolePolicy: updateAssumeRolePolicy,
+  UpdateRole: updateRole,
   DeleteRole: deleteRole,
   PutRolePolicy: putRolePolicy,
   GetRolePolicy: getRolePolicy,

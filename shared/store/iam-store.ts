@@ -238,6 +238,33 @@ export class IamStore {
     this.roleCache.delete(roleCacheKey(accountId, roleName));
   }
 
+  /** Changes a role's description and maximum session duration; undefined leaves a value as it is. */
+  async updateRole(accountId: string, roleName: string, changes: { description?: string; maxSessionDuration?: number }): Promise<void> {
+    const sets: string[] = [];
+    const values: Record<string, Plain> = {};
+    if (changes.description !== undefined) {
+      sets.push("description = :description");
+      values[":description"] = changes.description;
+    }
+    if (changes.maxSessionDuration !== undefined) {
+      sets.push("maxSessionDuration = :duration");
+      values[":duration"] = changes.maxSessionDuration;
+    }
+    if (sets.length === 0) return;
+    try {
+      await this.table.update(accountPk(accountId), roleSk(roleName), `SET ${sets.join(", ")}`, {
+        condition: "attribute_exists(pk)",
+        values,
+      });
+    } catch (error) {
+      if (error instanceof ConditionFailed) {
+        throw new ServiceError("NoSuchEntity", `The role with name ${roleName} cannot be found.`);
+      }
+      throw error;
+    }
+    this.roleCache.delete(roleCacheKey(accountId, roleName));
+  }
+
   async putRolePolicy(accountId: string, roleName: string, policyName: string, document: string): Promise<void> {
     await this.updatePolicies(accountPk(accountId), roleSk(roleName), "SET", policyName, document, () =>
       new ServiceError("NoSuchEntity", `The role with name ${roleName} cannot be found.`),

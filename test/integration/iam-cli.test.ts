@@ -77,6 +77,11 @@ describe("IAM through the AWS CLI", () => {
     const roles = await aws("iam", "list-roles", "--path-prefix", "/ci/");
     expect(roles.json.Roles.map((entry: { RoleName: string }) => entry.RoleName)).toEqual(["deployer"]);
 
+    expect((await aws("iam", "update-role", "--role-name", "deployer", "--max-session-duration", "43200", "--description", "nightly")).exitCode).toBe(0);
+    const updated = (await aws("iam", "get-role", "--role-name", "deployer")).json.Role;
+    expect(updated.MaxSessionDuration).toBe(43200);
+    expect(updated.Description).toBe("nightly");
+
     const newTrust = { ...TRUST, Statement: [{ ...TRUST.Statement[0], Sid: "OnlyRoot" }] };
     expect((await aws("iam", "update-assume-role-policy", "--role-name", "deployer", "--policy-document", JSON.stringify(newTrust))).exitCode).toBe(0);
     expect((await aws("iam", "get-role", "--role-name", "deployer")).json.Role.AssumeRolePolicyDocument).toEqual(newTrust);

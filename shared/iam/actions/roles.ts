@@ -110,6 +110,21 @@ export const updateAssumeRolePolicy: ActionDefinition = {
   },
 };
 
+export const updateRole: ActionDefinition = {
+  async run(raw, context) {
+    const input = raw as RoleInput;
+    const roleName = input.RoleName!;
+    const { role, arn } = await roleResource(context, roleName);
+    await authorizeIam(context, "UpdateRole", arn);
+    if (!role) throw new ServiceError("NoSuchEntity", `The role with name ${roleName} cannot be found.`);
+    await context.store.updateRole(role.accountId, roleName, {
+      ...(input.Description === undefined ? {} : { description: input.Description }),
+      ...(input.MaxSessionDuration === undefined ? {} : { maxSessionDuration: input.MaxSessionDuration }),
+    });
+    return { result: {} };
+  },
+};
+
 export const deleteRole: ActionDefinition = {
   async run(raw, context) {
     const roleName = (raw as RoleInput).RoleName!;
