@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as stsHandler } from "../../../functions/sts/handler.js";
 import { setRuntime } from "../../../functions/lib/runtime.js";
@@ -117,6 +118,53 @@ describe("query service", () => {
     expect(audit).not.toContain(secret);
     expect(audit).not.toContain(token);
     expect(audit).not.toContain(bob.secretAccessKey);
+  });
+
+  it("rejects a session token presented with another session's key", async () => {
+    const assume = (name: string) =>
+      call(STS, bob, { Action: "AssumeRole", Version: "2011-06-15", RoleArn: `arn:aws:iam::${ACCOUNT}:role/target`, RoleSessionName: name }, T0);
+    const first = (await assume("first")).body;
+    const second = (await assume("second")).body;
+    const swapped: Credentials = {
+      accessKeyId: element(first, "AccessKeyId")!,
+      secretAccessKey: element(first, "SecretAccessKey")!,
+      sessionToken: element(second, "SessionToken")!,
+    };
+    const response = await call(STS, swapped, { Action: "GetCallerIdentity", Version: "2011-06-15" }, T0);
+    expect(response.statusCode).toBe(403);
+    expect(code(response.body)).toBe("InvalidClientTokenId");
+  });
+
+  it("answers arbitrary input with a 4xx error document", async () => {
+    const signed = await signedView(bob, { Action: "GetCallerIdentity", Version: "2011-06-15" }, T0);
+    const text = fc.string({ unit: "binary", maxLength: 300 });
+    const request = fc.record({
+      method: fc.constantFrom("GET", "POST", "PUT", "DELETE", "OPTIONS"),
+      rawQuery: fc.oneof(text, fc.constant("Action=GetCallerIdentity&Version=2011-06-15")),
+      body: fc.oneof(text, fc.constant("Action=AssumeRole&Version=2011-06-15&RoleArn=x")),
+      authorization: fc.oneof(text, fc.constant(signed.headers.authorization!), fc.constant(undefined)),
+      contentType: fc.constantFrom("application/x-www-form-urlencoded", "application/json", undefined),
+    });
+    await fc.assert(
+      fc.asyncProperty(request, async (input) => {
+        const headers: Record<string, string> = { ...signed.headers };
+        delete headers.authorization;
+        delete headers["content-type"];
+        if (input.authorization !== undefined) headers.authorization = input.authorization;
+        if (input.contentType !== undefined) headers["content-type"] = input.contentType;
+        const response = await handleQueryRequest(
+          STS,
+          { method: input.method, path: "/", rawQuery: input.rawQuery, headers, body: Buffer.from(input.body) },
+          CLIENT,
+          service,
+          T0,
+        );
+        expect(response.statusCode).toBeGreaterThanOrEqual(400);
+        expect(response.statusCode).toBeLessThan(500);
+        expect(response.body).toMatch(/^<ErrorResponse xmlns="[^"]+"><Error><Type>Sender<\/Type><Code>\w+<\/Code>/);
+      }),
+      { seed: 20261204, numRuns: 300 },
+    );
   });
 
   it("fails closed when the store is unreachable", async () => {
