@@ -64,7 +64,13 @@ export async function startLocalHost(settings: LocalSettings): Promise<LocalHost
     });
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
+      server.once("error", (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === "EADDRINUSE"
+            ? new Error(`port ${settings.port} on ${settings.host} is in use; set PORT to a free port, or PORT=0 to pick one`)
+            : error,
+        );
+      });
       server.listen(settings.port, settings.host, () => resolve());
     });
     cleanups.unshift(

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   // One write, so that a process waiting for the ready line also reads the profile after it.
   console.log(
     [
-      `Open STS ready at ${host.url} (account ${root.id}, data ${storage})`,
+      `Open STS ready at ${host.url} (${accountList(settings.accounts.map((account) => account.id))}, data ${storage})`,
       settings.demoRootKey ? "# Demo root key of account 000000000000, for local use only." : "# Root key of account 000000000000.",
       "# Paste into ~/.aws/config, then: aws --profile open-sts sts get-caller-identity",
       "[profile open-sts]",
@@ -37,6 +37,10 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+function accountList(ids: readonly string[]): string {
+  return ids.length === 1 ? `account ${ids[0]}` : `accounts ${ids.join(", ")}`;
 }
 
 main().catch((error: unknown) => {

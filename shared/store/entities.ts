@@ -26,6 +26,8 @@ export interface RoleRecord {
   createDate: string;
   description?: string;
   trustPolicy: string;
+  /** Unique ids of the users and roles the trust policy names by ARN, resolved when it was stored. */
+  trustPrincipalIds: Record<string, string>;
   maxSessionDuration: number;
   tags: Tag[];
   policies: Record<string, string>;

@@ -36,6 +36,7 @@ export interface NewRole {
   roleName: string;
   path: string;
   trustPolicy: string;
+  trustPrincipalIds: Record<string, string>;
   maxSessionDuration: number;
   description?: string;
   tags: Tag[];
@@ -125,7 +126,7 @@ export class IamStore {
   }
 
   async deleteUser(accountId: string, userName: string): Promise<void> {
-    await this.requireUser(accountId, userName);
+    const user = await this.requireUser(accountId, userName);
     try {
       await this.table.delete(accountPk(accountId), userSk(userName), {
         condition: "attribute_exists(pk) AND keyCount = :zero AND size(policies) = :zero",
@@ -133,7 +134,9 @@ export class IamStore {
       });
     } catch (error) {
       if (error instanceof ConditionFailed) {
-        throw new ServiceError("DeleteConflict", "Cannot delete entity, must delete policies and access keys first.");
+        // IAM names the first kind of dependent entity that blocks the deletion.
+        const blocker = Object.keys(user.policies).length > 0 ? "policies" : "access keys";
+        throw new ServiceError("DeleteConflict", `Cannot delete entity, must delete ${blocker} first.`);
       }
       throw error;
     }
@@ -170,6 +173,7 @@ export class IamStore {
       createDate: now.toISOString(),
       ...(role.description === undefined ? {} : { description: role.description }),
       trustPolicy: role.trustPolicy,
+      trustPrincipalIds: role.trustPrincipalIds,
       maxSessionDuration: role.maxSessionDuration,
       tags: role.tags,
       policies: {},
@@ -223,11 +227,11 @@ export class IamStore {
     this.roleCache.delete(roleCacheKey(accountId, roleName));
   }
 
-  async updateTrustPolicy(accountId: string, roleName: string, document: string): Promise<void> {
+  async updateTrustPolicy(accountId: string, roleName: string, document: string, principalIds: Record<string, string>): Promise<void> {
     try {
-      await this.table.update(accountPk(accountId), roleSk(roleName), "SET trustPolicy = :document", {
+      await this.table.update(accountPk(accountId), roleSk(roleName), "SET trustPolicy = :document, trustPrincipalIds = :ids", {
         condition: "attribute_exists(pk)",
-        values: { ":document": document },
+        values: { ":document": document, ":ids": principalIds },
       });
     } catch (error) {
       if (error instanceof ConditionFailed) {
@@ -462,7 +466,12 @@ function userToItem(user: UserRecord): Record<string, Plain> {
 }
 
 function roleToItem(role: RoleRecord): Record<string, Plain> {
-  return { ...role, tags: role.tags.map((tag) => ({ ...tag })), policies: { ...role.policies } };
+  return {
+    ...role,
+    tags: role.tags.map((tag) => ({ ...tag })),
+    policies: { ...role.policies },
+    trustPrincipalIds: { ...role.trustPrincipalIds },
+  };
 }
 
 function userFromItem(item: Record<string, Plain>): UserRecord {
@@ -488,6 +497,7 @@ function roleFromItem(item: Record<string, Plain>): RoleRecord {
     createDate: String(item.createDate),
     ...(typeof item.description === "string" ? { description: item.description } : {}),
     trustPolicy: String(item.trustPolicy),
+    trustPrincipalIds: stringMap(item.trustPrincipalIds),
     maxSessionDuration: Number(item.maxSessionDuration),
     tags: tagsFromItem(item.tags),
     policies: stringMap(item.policies),

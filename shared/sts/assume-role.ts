@@ -77,7 +77,7 @@ export const assumeRole: ActionDefinition = {
     const trust = evaluateResourcePolicy(cachedPolicy(role.trustPolicy, "trust"), {
       action: ACTION,
       resource: role.arn,
-      principal: trustIdentity(caller),
+      principal: trustIdentity(caller, role),
       keys,
     });
     if (trust.decision !== "Allow") throw denied();
@@ -98,14 +98,27 @@ export const assumeRole: ActionDefinition = {
   },
 };
 
-function trustIdentity(caller: Caller): PrincipalIdentity {
+/**
+ * Describes the caller for the role's trust policy. A user or role ARN in the trust policy names
+ * the entity that had that ARN when the policy was stored, so the caller's ARN counts only when
+ * its unique id is the one recorded then.
+ */
+function trustIdentity(caller: Caller, role: RoleRecord): PrincipalIdentity {
   const principal = caller.principal;
-  const names =
-    principal.kind === "assumed-role"
-      ? [principal.arn, principal.roleArn, principal.roleId]
-      : principal.kind === "user"
-        ? [principal.arn, principal.userId]
-        : [principal.arn];
+  const sameEntity = (arn: string, uniqueId: string) => {
+    const recorded = role.trustPrincipalIds[arn];
+    return recorded === undefined || recorded === uniqueId;
+  };
+  const names: string[] = [];
+  if (principal.kind === "assumed-role") {
+    names.push(principal.arn, principal.roleId);
+    if (sameEntity(principal.roleArn, principal.roleId)) names.push(principal.roleArn);
+  } else if (principal.kind === "user") {
+    names.push(principal.userId);
+    if (sameEntity(principal.arn, principal.userId)) names.push(principal.arn);
+  } else {
+    names.push(principal.arn);
+  }
   return { type: "AWS", accountId: principal.accountId, names };
 }
 

@@ -1,7 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, ListRolesCommand, PutRolePolicyCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import {
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  DeleteAccessKeyCommand,
+  DeleteUserCommand,
+  ListRolesCommand,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+} from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -194,6 +203,29 @@ print(json.dumps({"arn": session.get_caller_identity()["Arn"], "expiration": cre
     });
     const identity = await stsClient(host.url, await provider()).send(new GetCallerIdentityCommand({}));
     expect(identity.Arn).toBe(`arn:aws:sts::${HOME}:assumed-role/sdk/js`);
+  });
+
+  it("rejects a trust policy naming a missing user", async () => {
+    const created = await awsCli(host.url, DEMO_ROOT, [
+      "iam", "create-role", "--role-name", "ghost-trust",
+      "--assume-role-policy-document", trustPolicy({ AWS: `arn:aws:iam::${HOME}:user/ghost` }),
+    ]);
+    expect(cliErrorCode(created)).toBe("MalformedPolicyDocument");
+    expect(created.stderr).toContain(`Invalid principal in policy: "AWS":"arn:aws:iam::${HOME}:user/ghost"`);
+  });
+
+  it("does not trust a user recreated under the same name", async () => {
+    const first = await createUserWithKey(DEMO_ROOT, "phoenix");
+    await createRole("phoenix-role", trustPolicy({ AWS: first.arn }));
+    expect((await assume(first.credentials, roleArn("phoenix-role"))).exitCode).toBe(0);
+
+    const iam = iamClient(host.url, DEMO_ROOT);
+    await iam.send(new DeleteAccessKeyCommand({ UserName: "phoenix", AccessKeyId: first.credentials.accessKeyId }));
+    await iam.send(new DeleteUserCommand({ UserName: "phoenix" }));
+    const second = await createUserWithKey(DEMO_ROOT, "phoenix");
+    expect(second.arn).toBe(first.arn);
+    const refused = await assume(second.credentials, roleArn("phoenix-role"));
+    expect(cliErrorCode(refused)).toBe("AccessDenied");
   });
 
   it("refuses root credentials", async () => {

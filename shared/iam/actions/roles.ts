@@ -6,6 +6,7 @@ import type { RoleRecord, Tag } from "../../store/entities.js";
 import { authorizeIam, entityArnPrefix } from "../authorize-iam.js";
 import { paginate } from "../paginate.js";
 import { checkTrustQuota } from "../policy-limits.js";
+import { resolveTrustPrincipals } from "../trust-principals.js";
 import { checkUniqueTags } from "./users.js";
 
 interface RoleInput {
@@ -38,10 +39,11 @@ export function renderRole(role: RoleRecord, withTags: boolean): XmlObject {
   };
 }
 
-/** Validates a trust policy as IAM does before storing it. */
-function checkTrustPolicy(document: string): void {
-  parsePolicy(document, "trust");
+/** Validates a trust policy as IAM does before storing it, and resolves the principals it names. */
+async function checkTrustPolicy(context: CallContext, document: string): Promise<Record<string, string>> {
+  const policy = parsePolicy(document, "trust");
   checkTrustQuota(document);
+  return resolveTrustPrincipals(policy, context.store, context.config.partition);
 }
 
 async function roleResource(context: CallContext, roleName: string): Promise<{ role: RoleRecord | undefined; arn: string }> {
@@ -55,13 +57,14 @@ export const createRole: ActionDefinition = {
     const roleName = input.RoleName!;
     const path = input.Path ?? "/";
     await authorizeIam(context, "CreateRole", `${entityArnPrefix(context, "role")}${path}${roleName}`);
-    checkTrustPolicy(input.AssumeRolePolicyDocument!);
+    const trustPrincipalIds = await checkTrustPolicy(context, input.AssumeRolePolicyDocument!);
     const role = await context.store.createRole(
       context.caller.principal.accountId,
       {
         roleName,
         path,
         trustPolicy: input.AssumeRolePolicyDocument!,
+        trustPrincipalIds,
         maxSessionDuration: input.MaxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
         ...(input.Description === undefined ? {} : { description: input.Description }),
         tags: checkUniqueTags(input.Tags),
@@ -104,8 +107,8 @@ export const updateAssumeRolePolicy: ActionDefinition = {
     const { role, arn } = await roleResource(context, roleName);
     await authorizeIam(context, "UpdateAssumeRolePolicy", arn);
     if (!role) throw new ServiceError("NoSuchEntity", `The role with name ${roleName} cannot be found.`);
-    checkTrustPolicy(input.PolicyDocument!);
-    await context.store.updateTrustPolicy(role.accountId, roleName, input.PolicyDocument!);
+    const principalIds = await checkTrustPolicy(context, input.PolicyDocument!);
+    await context.store.updateTrustPolicy(role.accountId, roleName, input.PolicyDocument!, principalIds);
     return {};
   },
 };

@@ -42,6 +42,7 @@ describe("query service", () => {
         roleName: "target",
         path: "/",
         trustPolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: user.arn }, Action: "sts:AssumeRole" }] }),
+        trustPrincipalIds: { [user.arn]: user.userId },
         maxSessionDuration: 3600,
         tags: [],
       },

@@ -48,7 +48,7 @@ describe("IamStore on the embedded store", () => {
   });
 
   it("refuses to delete a role that still has policies", async () => {
-    await service.store.createRole(ACCOUNT, { roleName: "busy", path: "/", trustPolicy: "{}", maxSessionDuration: 3600, tags: [] }, NOW);
+    await service.store.createRole(ACCOUNT, { roleName: "busy", path: "/", trustPolicy: "{}", trustPrincipalIds: {}, maxSessionDuration: 3600, tags: [] }, NOW);
     await service.store.putRolePolicy(ACCOUNT, "busy", "p", "{}");
     await expect(service.store.deleteRole(ACCOUNT, "busy")).rejects.toMatchObject({ code: "DeleteConflict" });
     await service.store.deleteRolePolicy(ACCOUNT, "busy", "p");
@@ -59,6 +59,6 @@ describe("IamStore on the embedded store", () => {
   it("reports missing entities as NoSuchEntity", async () => {
     await expect(service.store.deleteAccessKey(ACCOUNT, "nobody", "AKIANOSUCHKEY0000000")).rejects.toBeInstanceOf(ServiceError);
     await expect(service.store.putUserPolicy(ACCOUNT, "nobody", "p", "{}")).rejects.toMatchObject({ code: "NoSuchEntity" });
-    await expect(service.store.updateTrustPolicy(ACCOUNT, "nobody", "{}")).rejects.toMatchObject({ code: "NoSuchEntity" });
+    await expect(service.store.updateTrustPolicy(ACCOUNT, "nobody", "{}", {})).rejects.toMatchObject({ code: "NoSuchEntity" });
   });
 });
