@@ -7,8 +7,9 @@
  * Usage: `npm run bench [-- --duration 10 --connections 16]`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { Hash } from "@smithy/hash-node";
@@ -22,6 +23,8 @@ const { values: options } = parseArgs({
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "16" },
     requests: { type: "string", default: "500" },
+    // INFO writes the audit line of every request, as a deployment does.
+    "log-level": { type: "string", default: "INFO" },
   },
 });
 const DURATION = Number(options.duration);
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
   const ours = await startProcess("open-sts", process.execPath, ["--import", "tsx", "infra/local/main.ts"], {
     PORT: "0",
     OPEN_STS_DATA_DIR: ":memory:",
-    POWERTOOLS_LOG_LEVEL: "WARN",
+    POWERTOOLS_LOG_LEVEL: options["log-level"],
   }, /Open STS ready at (http:\/\/127\.0\.0\.1:\d+)/);
   const bare = await startProcess("bare node:http", process.execPath, ["bench/bare-server.mjs"], {}, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
   const motoPort = 20000 + Math.floor(Math.random() * 20000);
@@ -143,7 +146,10 @@ function peakRss(pid: number): number {
 function report(measurements: Measurement[]): void {
   const find = (name: string, generator: Measurement["generator"]) =>
     measurements.find((entry) => entry.name === name && entry.generator === generator)!;
-  console.log(`\nAssumeRole over loopback: ${CONNECTIONS} connections, ${DURATION} s per target, ${cpus().length} CPUs (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}`);
+  console.log(
+    `\nAssumeRole over loopback: ${CONNECTIONS} connections, ${DURATION} s per target, log level ${options["log-level"]}, ` +
+      `${cpus().length} CPUs (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}`,
+  );
   console.log("target           generator    req/s    p50 ms  p99 ms  errors  non-2xx  peak RSS MiB");
   for (const entry of measurements) {
     console.log(
@@ -161,27 +167,28 @@ function report(measurements: Measurement[]): void {
   }
 }
 
+/**
+ * Starts a server with its output going to a temporary file, not a pipe: a pipe that this busy
+ * process drains too slowly would block a server that logs every request.
+ */
 async function startProcess(name: string, command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<Target> {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const match = ready.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${name} exited with code ${code}:\n${output}`)));
+  const logFile = join(mkdtempSync(join(tmpdir(), "open-sts-bench-")), `${name.replace(/\W+/g, "-")}.log`);
+  const fd = openSync(logFile, "w");
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  let exited: number | null | undefined;
+  child.once("exit", (code) => {
+    exited = code;
   });
-  // Keep draining output so that a chatty server never blocks on a full pipe.
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return { name, url, process: child };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const output = readFileSync(logFile, "utf8");
+    const match = ready.exec(output);
+    if (match) return { name, url: match[1]!, process: child };
+    if (exited !== undefined) throw new Error(`${name} exited with code ${exited}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`${name} did not start within 30 s:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 main().catch((error: unknown) => {
