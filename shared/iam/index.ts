@@ -11,6 +11,12 @@ import {
   putUserPolicy,
 } from "./actions/inline-policies.js";
 import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole } from "./actions/roles.js";
+import {
+  getContextKeysForCustomPolicy,
+  getContextKeysForPrincipalPolicy,
+  simulateCustomPolicy,
+  simulatePrincipalPolicy,
+} from "./actions/simulate.js";
 import { createUser, deleteUser, getUser, listUsers } from "./actions/users.js";
 
 /** The IAM actions served so far; the other actions of the model answer InvalidAction. */
@@ -37,4 +43,8 @@ export const iamActions: ActionTable = {
   GetRolePolicy: getRolePolicy,
   ListRolePolicies: listRolePolicies,
   DeleteRolePolicy: deleteRolePolicy,
+  SimulateCustomPolicy: simulateCustomPolicy,
+  SimulatePrincipalPolicy: simulatePrincipalPolicy,
+  GetContextKeysForCustomPolicy: getContextKeysForCustomPolicy,
+  GetContextKeysForPrincipalPolicy: getContextKeysForPrincipalPolicy,
 };
