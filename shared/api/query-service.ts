@@ -125,7 +125,15 @@ export async function handleQueryRequest(
       ...(caller ? { caller } : {}),
       ...(input ? { input } : {}),
       ...(outcome.output ? { responseElements: outcome.output } : {}),
-      ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
+      ...(outcome.error
+        ? {
+            error: {
+              code: outcome.error.code,
+              message: outcome.error.message,
+              ...(outcome.error.detail ? { detail: outcome.error.detail } : {}),
+            },
+          }
+        : {}),
     });
   }
 }

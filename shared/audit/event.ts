@@ -26,6 +26,8 @@ export interface AuditEvent {
   responseElements?: Record<string, unknown>;
   errorCode?: string;
   errorMessage?: string;
+  /** Why the call failed, beyond the message: for AccessDenied, the policy explanation. Not a CloudTrail field. */
+  errorDetail?: Record<string, unknown>;
   requestID: string;
   eventID: string;
   recipientAccountId?: string;
@@ -42,7 +44,7 @@ export interface AuditInput {
   caller?: Caller;
   input?: Record<string, unknown>;
   responseElements?: Record<string, unknown>;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; detail?: Record<string, unknown> };
 }
 
 export function buildAuditEvent(audit: AuditInput): AuditEvent {
@@ -75,6 +77,7 @@ export function buildAuditEvent(audit: AuditInput): AuditEvent {
   if (audit.error) {
     event.errorCode = audit.error.code;
     event.errorMessage = audit.error.message;
+    if (audit.error.detail) event.errorDetail = audit.error.detail;
   }
   return event;
 }

@@ -44,7 +44,31 @@ export function accessDenied(caller: Caller, action: string, resource: string, e
   return new ServiceError(
     "AccessDenied",
     `User: ${caller.principal.arn} is not authorized to perform: ${action} on resource: ${resource} ${reason}`,
+    { detail: explain(evaluation) },
   );
+}
+
+/**
+ * Summarizes why identity policies denied, for the log: the statements that matched and the
+ * conditions that failed, by operator and key. Context values are left out because some, such
+ * as sts:ExternalId, are shared secrets.
+ */
+export function explain(evaluation: Evaluation): Record<string, unknown> {
+  return {
+    decision: evaluation.decision,
+    matchedStatements: evaluation.matched.map((match) => ({
+      policy: match.policyIndex,
+      statement: match.statementIndex,
+      ...(match.sid === undefined ? {} : { sid: match.sid }),
+      effect: match.effect,
+    })),
+    failedConditions: evaluation.failedConditions.map((failure) => ({
+      statement: failure.statementIndex,
+      operator: failure.operator,
+      key: failure.key,
+      keyPresent: failure.contextValues !== undefined,
+    })),
+  };
 }
 
 async function identityPolicies(caller: Caller, store: IamStore): Promise<Policy[]> {

@@ -38,17 +38,21 @@ export interface ServiceErrorOptions {
   /** Overrides the status AWS uses for the code, for the few codes IAM and STS answer differently. */
   status?: number;
   cause?: unknown;
+  /** Facts for the log that the caller does not see, such as why a policy denied; never secrets. */
+  detail?: Record<string, unknown>;
 }
 
 export class ServiceError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  readonly detail: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message: string, options: ServiceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ServiceError";
     this.code = code;
     this.status = options.status ?? STATUS_BY_CODE[code];
+    this.detail = options.detail;
   }
 
   /** `Sender` for client faults, `Receiver` for server faults, as in AWS's ErrorResponse. */

@@ -1,12 +1,12 @@
 import type { ActionDefinition, CallContext } from "../api/action.js";
-import { accessDenied, evaluateCallerPolicies } from "../auth/authorize.js";
+import { accessDenied, evaluateCallerPolicies, explain } from "../auth/authorize.js";
 import { cachedPolicy } from "../auth/policy-cache.js";
 import type { Caller } from "../auth/principal.js";
 import { globalConditionKeys } from "../auth/request-keys.js";
 import { generateId, generateSecretAccessKey } from "../credentials/ids.js";
 import { sealSessionToken } from "../credentials/session-token.js";
 import { assumedRoleArn, parseRoleArn } from "../iam/arn.js";
-import { evaluateResourcePolicy, type PrincipalIdentity } from "../policy/index.js";
+import { type Evaluation, evaluateResourcePolicy, type PrincipalIdentity } from "../policy/index.js";
 import { ServiceError } from "../protocol/errors.js";
 import type { RoleRecord } from "../store/entities.js";
 
@@ -59,10 +59,11 @@ export const assumeRole: ActionDefinition = {
       throw new ServiceError("ValidationError", `${input.RoleArn} is invalid`);
     }
 
-    const denied = () =>
+    const denied = (trust?: Evaluation) =>
       new ServiceError(
         "AccessDenied",
         `User: ${caller.principal.arn} is not authorized to perform: ${ACTION} on resource: ${input.RoleArn}`,
+        trust === undefined ? {} : { detail: { trustPolicy: explain(trust) } },
       );
     // A role that does not exist is reported like a refused one, so callers cannot probe other accounts.
     const role = await context.store.getRole(target.accountId, target.roleName);
@@ -80,7 +81,7 @@ export const assumeRole: ActionDefinition = {
       principal: trustIdentity(caller, role),
       keys,
     });
-    if (trust.decision !== "Allow") throw denied();
+    if (trust.decision !== "Allow") throw denied(trust);
 
     const identity = await evaluateCallerPolicies(
       caller,

@@ -168,6 +168,29 @@ describe("query service", () => {
     );
   });
 
+  it("explains a refused AssumeRole in the audit event", async () => {
+    const trust = {
+      Version: "2012-10-17",
+      Statement: [{ Sid: "Vendor", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/bob` }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "expected-id" } } }],
+    };
+    const bobUser = await service.store.getUser(ACCOUNT, "bob");
+    await service.store.createRole(
+      ACCOUNT,
+      { roleName: "guarded", path: "/", trustPolicy: JSON.stringify(trust), trustPrincipalIds: { [bobUser!.arn]: bobUser!.userId }, maxSessionDuration: 3600, tags: [] },
+      T0,
+    );
+    const response = await call(STS, bob, { Action: "AssumeRole", Version: "2011-06-15", RoleArn: `arn:aws:iam::${ACCOUNT}:role/guarded`, RoleSessionName: "vendor", ExternalId: "guessed-id" }, T0);
+    expect(code(response.body)).toBe("AccessDenied");
+    expect(response.audit.errorDetail).toEqual({
+      trustPolicy: {
+        decision: "ImplicitDeny",
+        matchedStatements: [],
+        failedConditions: [{ statement: 0, operator: "StringEquals", key: "sts:ExternalId", keyPresent: true }],
+      },
+    });
+    expect(JSON.stringify(response.audit.errorDetail)).not.toContain("expected-id");
+  });
+
   it("fails closed when the store is unreachable", async () => {
     const broken = await startInProcessService(T0);
     await broken.store.ensureAccount(ACCOUNT, T0);
