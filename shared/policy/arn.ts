@@ -3,7 +3,9 @@
  * arn:partition:service:region:account-id:resource, and the resource part may itself contain colons.
  */
 
-import { matchesWildcard } from "./wildcard.js";
+import { GLOB_STAR, type GlobPattern, matchesGlob, matchesWildcard } from "./wildcard.js";
+
+const COLON = 0x3a;
 
 /** The six parts of an ARN. The last part keeps any further colons. */
 export type ArnParts = readonly [string, string, string, string, string, string];
@@ -44,4 +46,25 @@ export function matchesArn(pattern: string, arn: string): boolean {
     if (!matchesWildcard(patternParts[index]!, arnParts[index]!)) return false;
   }
   return true;
+}
+
+/**
+ * matchesArn for a pattern in token form, as built by substituting policy variables. The pattern
+ * is split at its first five colons, including colons that a substituted value supplied, so it
+ * reads as if the value had been written into the policy. Only a lone GLOB_STAR matches any value.
+ */
+export function matchesArnGlob(pattern: GlobPattern, arn: string): boolean {
+  if (pattern.length === 1 && pattern[0] === GLOB_STAR) return true;
+
+  const arnParts = splitArn(arn);
+  if (arnParts === undefined) return false;
+
+  let start = 0;
+  for (let index = 0; index < 5; index++) {
+    const colon = pattern.indexOf(COLON, start);
+    if (colon < 0) return false;
+    if (!matchesGlob(pattern.slice(start, colon), arnParts[index]!)) return false;
+    start = colon + 1;
+  }
+  return matchesGlob(pattern.slice(start), arnParts[5]!);
 }

@@ -1,9 +1,17 @@
 /** The IAM policy engine: parsing, matching and evaluation of identity, session and trust policies. */
 
 export { matchesArn, splitArn } from "./arn.js";
+export type {
+  AuthorizationExplanation,
+  AuthorizationInput,
+  AuthorizationResult,
+  PolicyType,
+} from "./authorize-request.js";
+export { authorizeRequest } from "./authorize-request.js";
 export { conditionOperatorNames } from "./conditions/registry.js";
 export { evaluateIdentityPolicies, evaluateResourcePolicy } from "./evaluate.js";
 export { parsePolicy } from "./parse.js";
+export type { GrantScope } from "./principal.js";
 export { matchPrincipal } from "./principal.js";
 export type {
   ConditionClause,
@@ -15,6 +23,8 @@ export type {
   PatternList,
   Policy,
   PolicyKind,
+  PolicyTemplate,
+  PolicyVariable,
   PolicyVersion,
   PrincipalBlock,
   PrincipalGrant,
@@ -24,5 +34,6 @@ export type {
   SetQualifier,
   Statement,
   StatementMatch,
+  TemplatePart,
 } from "./types.js";
 export { foldCase, matchesWildcard } from "./wildcard.js";

@@ -3,8 +3,8 @@
 import { getConditionOperator, NULL_OPERATOR, parseOperatorName } from "./conditions/registry.js";
 import { isJsonObject, JsonNumber, type JsonValue } from "./json.js";
 import { describeJsonType, malformed, quote } from "./parse-helpers.js";
-import type { ConditionClause, PolicyVersion } from "./types.js";
-import { findPolicyVariable } from "./variables.js";
+import type { ConditionClause, PolicyTemplate, PolicyVersion } from "./types.js";
+import { hasPolicyVariableSyntax, isPolicyVariable, parsePolicyTemplate } from "./variables.js";
 
 /**
  * Parses `{operator: {key: value | [values]}}` into one clause per operator and key. Operators are
@@ -32,10 +32,15 @@ export function parseConditions(
       if (key === "") malformed(location, `Condition operator ${quote(operator)} has an empty condition key`);
       const element = `${operator} ${quote(key)}`;
       const values = readConditionValues(entry, location, element);
-      for (const policyValue of values) {
-        validateConditionValue(name.baseOperator, policyValue, location, element, version);
-      }
-      clauses.push({ operator, ...name, key, values });
+      const acceptsVariables = version === "2012-10-17" && acceptsPolicyVariables(name.baseOperator);
+      const templates =
+        acceptsVariables && values.some(hasPolicyVariableSyntax)
+          ? values.map((policyValue) => readTemplate(policyValue, location, element))
+          : undefined;
+      values.forEach((policyValue, index) => {
+        validateConditionValue(name.baseOperator, policyValue, templates?.[index], location, element);
+      });
+      clauses.push({ operator, ...name, key, values, ...(templates === undefined ? {} : { templates }) });
     }
   }
   return clauses;
@@ -54,12 +59,27 @@ function readConditionValues(entry: JsonValue, location: string, element: string
   });
 }
 
+/** Returns whether values of the operator may contain policy variables: String and Arn operators do. */
+function acceptsPolicyVariables(baseOperator: string): boolean {
+  return getConditionOperator(baseOperator)?.acceptsPolicyVariables ?? false;
+}
+
+function readTemplate(policyValue: string, location: string, element: string): PolicyTemplate {
+  const parsed = parsePolicyTemplate(policyValue);
+  if ("error" in parsed) malformed(location, `${element} value ${quote(policyValue)} ${parsed.error}`);
+  return parsed.template;
+}
+
+/**
+ * Checks a value against its operator. A value that begins with a policy variable skips the
+ * operator's check, because the variable may supply the whole value, such as an ARN.
+ */
 function validateConditionValue(
   baseOperator: string,
   policyValue: string,
+  template: PolicyTemplate | undefined,
   location: string,
   element: string,
-  version: PolicyVersion | undefined,
 ): void {
   if (baseOperator === NULL_OPERATOR) {
     const lower = policyValue.toLowerCase();
@@ -68,11 +88,8 @@ function validateConditionValue(
   }
 
   const operator = getConditionOperator(baseOperator)!;
+  const first = template?.[0];
+  if (first !== undefined && isPolicyVariable(first)) return;
   const problem = operator.validateValue(policyValue);
   if (problem !== undefined) malformed(location, `${element} value ${quote(policyValue)} ${problem}`);
-
-  const variable = version === "2012-10-17" && operator.acceptsPolicyVariables ? findPolicyVariable(policyValue) : undefined;
-  if (variable !== undefined) {
-    malformed(location, `${element} value ${quote(policyValue)} uses the policy variable ${variable}, which is not supported yet`);
-  }
 }

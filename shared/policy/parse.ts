@@ -9,8 +9,18 @@ import { isJsonObject, type JsonObject, JsonParseError, type JsonPath, type Json
 import { parseConditions } from "./parse-condition.js";
 import { describeJsonType, malformed, quote, readStringList } from "./parse-helpers.js";
 import { parsePrincipal } from "./parse-principal.js";
-import type { Effect, PatternList, Policy, PolicyKind, PolicyVersion, PrincipalBlock, Statement } from "./types.js";
-import { findPolicyVariable } from "./variables.js";
+import type {
+  Effect,
+  PatternList,
+  Policy,
+  PolicyKind,
+  PolicyTemplate,
+  PolicyVariable,
+  PolicyVersion,
+  PrincipalBlock,
+  Statement,
+} from "./types.js";
+import { hasPolicyVariableSyntax, isPolicyVariable, parsePolicyTemplate } from "./variables.js";
 
 const VERSIONS: readonly PolicyVersion[] = ["2012-10-17", "2008-10-17"];
 const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set(["Version", "Id", "Statement"]);
@@ -130,10 +140,9 @@ function readStatement(
   const action = readPatternList(object, "Action", location, validateAction);
   if (action === undefined) malformed(location, "Action or NotAction is missing");
 
-  const resource = readPatternList(object, "Resource", location, (pattern, element) =>
-    validateResource(pattern, element, version),
-  );
-  if (resource === undefined && kind !== "trust") malformed(location, "Resource or NotResource is missing");
+  const patterns = readPatternList(object, "Resource", location, validateResource);
+  if (patterns === undefined && kind !== "trust") malformed(location, "Resource or NotResource is missing");
+  const resource = patterns === undefined || version !== "2012-10-17" ? patterns : withResourceTemplates(patterns, location);
 
   const condition = object.get("Condition");
   const conditions = condition === undefined ? [] : parseConditions(condition, location, version);
@@ -209,13 +218,48 @@ function validateAction(pattern: string, element: string): string | undefined {
   return `${element} ${quote(pattern)} must be "*" or "service:ActionName", with * and ? as wildcards`;
 }
 
-function validateResource(pattern: string, element: string, version: PolicyVersion | undefined): string | undefined {
+function validateResource(pattern: string, element: string): string | undefined {
   if (pattern !== "*" && !isArnLike(pattern)) {
     return `${element} ${quote(pattern)} must be "*" or an ARN such as arn:aws:iam::123456789012:role/Name`;
   }
-  const variable = version === "2012-10-17" ? findPolicyVariable(pattern) : undefined;
-  if (variable !== undefined) {
-    return `${element} ${quote(pattern)} uses the policy variable ${variable}, which is not supported yet`;
+  return undefined;
+}
+
+/**
+ * Adds the parsed form of the patterns when one of them contains policy variables or escapes. A
+ * variable must come after the fifth colon, in the resource part of the ARN, as IAM requires.
+ */
+function withResourceTemplates(list: PatternList, location: string): PatternList {
+  if (!list.patterns.some(hasPolicyVariableSyntax)) return list;
+
+  const element = list.negated ? "NotResource" : "Resource";
+  const templates = list.patterns.map((pattern): PolicyTemplate => {
+    const parsed = parsePolicyTemplate(pattern);
+    if ("error" in parsed) malformed(location, `${element} ${quote(pattern)} ${parsed.error}`);
+
+    const early = variableBeforeFifthColon(parsed.template);
+    if (early !== undefined) {
+      malformed(
+        location,
+        `${element} ${quote(pattern)} uses the policy variable ${quote(early.variable)} before the fifth colon, ` +
+          "but variables are allowed only in the resource part of an ARN",
+      );
+    }
+    return parsed.template;
+  });
+  return { ...list, templates };
+}
+
+/** Returns the first variable that precedes the fifth colon of the policy's own text, if any. */
+function variableBeforeFifthColon(template: PolicyTemplate): PolicyVariable | undefined {
+  let colons = 0;
+  for (const part of template) {
+    if (isPolicyVariable(part)) return part;
+    const text = "text" in part ? part.text : part.literal;
+    for (const char of text) {
+      if (char === ":") colons++;
+    }
+    if (colons >= 5) return undefined;
   }
   return undefined;
 }

@@ -15,7 +15,33 @@ export type PolicyVersion = "2012-10-17" | "2008-10-17";
 export interface PatternList {
   readonly negated: boolean;
   readonly patterns: readonly string[];
+  /**
+   * The parsed form of every pattern, by position in `patterns`. Present only when a pattern of a
+   * Resource or NotResource element in a Version 2012-10-17 policy contains a policy variable or
+   * an escape.
+   */
+  readonly templates?: readonly PolicyTemplate[];
 }
+
+/**
+ * A policy variable, `${key}` or `${key, 'default'}`. The key is looked up ignoring case, and
+ * `defaultValue` replaces a key that is absent or multivalued.
+ */
+export interface PolicyVariable {
+  /** Condition key as written, such as "aws:PrincipalTag/team". */
+  readonly variable: string;
+  readonly defaultValue?: string;
+}
+
+/**
+ * One part of a value that contains policy variables. A `text` part is written in the policy, and
+ * its `*` and `?` keep whatever wildcard meaning the element gives them. A `literal` part comes
+ * from an escape (`${*}`, `${?}` or `${$}`) and is never a wildcard. The third kind is a variable.
+ */
+export type TemplatePart = { readonly text: string } | { readonly literal: string } | PolicyVariable;
+
+/** A value with policy variables or escapes, split into its parts. */
+export type PolicyTemplate = readonly TemplatePart[];
 
 /** Principal types that a Principal object may name. */
 export type PrincipalType = "AWS" | "Federated" | "Service" | "CanonicalUser";
@@ -38,6 +64,11 @@ export interface ConditionClause {
   readonly key: string;
   /** Policy values as strings: JSON numbers keep their text and booleans become "true"/"false". */
   readonly values: readonly string[];
+  /**
+   * The parsed form of every value, by position in `values`. Present only when a value of a String
+   * or Arn operator in a Version 2012-10-17 policy contains a policy variable or an escape.
+   */
+  readonly templates?: readonly PolicyTemplate[];
 }
 
 export interface Statement {
@@ -73,7 +104,8 @@ export interface PrincipalIdentity {
    * Values that name this principal specifically. An IAM user has its ARN and unique id (AIDA...).
    * A role session has the role ARN, the role's unique id (AROA...) and the session ARN
    * (arn:aws:sts::ACCT:assumed-role/ROLE/SESSION). Root has the root ARN, and a federated caller
-   * the provider ARN or name.
+   * the provider ARN or name. authorizeRequest distinguishes the role's values (role ARN, AROA id)
+   * by their form, because a grant to the role is limited by session policies.
    */
   names: readonly string[];
 }
@@ -117,6 +149,7 @@ export interface StatementMatch {
 export interface ConditionFailure extends StatementMatch {
   readonly operator: string;
   readonly key: string;
+  /** NOTE: as written in the policy, so policy variables appear unsubstituted. */
   readonly policyValues: readonly string[];
   /** Values of the key in the request, undefined when the key is absent. */
   readonly contextValues: readonly string[] | undefined;

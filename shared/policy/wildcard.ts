@@ -10,8 +10,18 @@
  * is found with the bit-parallel Shift-And scan, which costs O(n × ⌈L/32⌉) instead.
  */
 
-const STAR = 0x2a;
-const QUESTION = 0x3f;
+/**
+ * A glob as a list of code points, in which GLOB_STAR and GLOB_ANY_CHAR are the wildcards and every
+ * other entry is a literal code point. Because code points are never negative, a `*` or `?` that
+ * reaches a pattern as a literal (from a policy variable's value or an escape such as `${*}`)
+ * matches only itself.
+ */
+export type GlobPattern = readonly number[];
+
+/** Wildcard token for `*`. */
+export const GLOB_STAR = -1;
+/** Wildcard token for `?`. */
+export const GLOB_ANY_CHAR = -2;
 
 /**
  * Returns whether `value` matches the glob `pattern`. With `caseInsensitive`, both sides are
@@ -24,9 +34,24 @@ export function matchesWildcard(pattern: string, value: string, caseInsensitive 
     value = foldCase(value);
   }
   if (!pattern.includes("*") && !pattern.includes("?")) return pattern === value;
+  return matchesGlob(toGlobPattern(pattern), value);
+}
 
+/** Converts glob text, in which `*` and `?` are wildcards, into a GlobPattern. */
+export function toGlobPattern(pattern: string): number[] {
+  const tokens: number[] = [];
+  for (const char of pattern) {
+    if (char === "*") tokens.push(GLOB_STAR);
+    else if (char === "?") tokens.push(GLOB_ANY_CHAR);
+    else tokens.push(char.codePointAt(0)!);
+  }
+  return tokens;
+}
+
+/** Returns whether `value` matches `pattern`, case-sensitively. */
+export function matchesGlob(pattern: GlobPattern, value: string): boolean {
   const text = toCodePoints(value);
-  const pieces = splitAtStars(toCodePoints(pattern));
+  const pieces = splitAtStars(pattern);
   const first = pieces[0]!;
   if (pieces.length === 1) return first.length === text.length && matchesAt(first, text, 0);
 
@@ -41,7 +66,7 @@ export function matchesWildcard(pattern: string, value: string, caseInsensitive 
   for (let index = 1; index < pieces.length - 1; index++) {
     const piece = pieces[index]!;
     if (piece.length === 0) continue;
-    const found = piece.includes(QUESTION)
+    const found = piece.includes(GLOB_ANY_CHAR)
       ? findWithSingleWildcards(piece, text, position, end)
       : findLiteral(piece, text, position, end);
     if (found < 0) return false;
@@ -75,11 +100,11 @@ function toCodePoints(text: string): number[] {
   return codes;
 }
 
-/** Splits at every `*`: n stars give n + 1 pieces, some of which may be empty. */
-function splitAtStars(pattern: readonly number[]): number[][] {
+/** Splits at every `*` token: n stars give n + 1 pieces, some of which may be empty. */
+function splitAtStars(pattern: GlobPattern): number[][] {
   const pieces: number[][] = [[]];
   for (const code of pattern) {
-    if (code === STAR) pieces.push([]);
+    if (code === GLOB_STAR) pieces.push([]);
     else pieces[pieces.length - 1]!.push(code);
   }
   return pieces;
@@ -89,7 +114,7 @@ function splitAtStars(pattern: readonly number[]): number[][] {
 function matchesAt(piece: readonly number[], text: readonly number[], offset: number): boolean {
   for (let index = 0; index < piece.length; index++) {
     const code = piece[index]!;
-    if (code !== QUESTION && code !== text[offset + index]) return false;
+    if (code !== GLOB_ANY_CHAR && code !== text[offset + index]) return false;
   }
   return true;
 }
@@ -130,7 +155,7 @@ function findWithSingleWildcards(piece: readonly number[], text: readonly number
   const positionsByCode = new Map<number, number[]>();
   for (let index = 0; index < length; index++) {
     const code = piece[index]!;
-    if (code === QUESTION) {
+    if (code === GLOB_ANY_CHAR) {
       wildcardMask[index >>> 5]! |= 1 << (index & 31);
       continue;
     }

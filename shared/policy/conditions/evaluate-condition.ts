@@ -1,7 +1,9 @@
 /** Evaluation of one condition clause against the condition keys of a request. */
 
 import type { ContextValues } from "../context.js";
-import type { ConditionClause } from "../types.js";
+import type { ConditionClause, PolicyTemplate } from "../types.js";
+import { type SubstitutedValue, substituteVariables } from "../variables.js";
+import type { ConditionOperator } from "./operator.js";
 import { getConditionOperator, NULL_OPERATOR } from "./registry.js";
 
 /** Values of the clause's key in the request, undefined when the key is absent. */
@@ -17,6 +19,9 @@ export function contextValuesFor(clause: ConditionClause, context: ContextValues
  *
  * Without a set qualifier, a multivalued key satisfies a positive operator when any request value
  * matches, and a negated operator when no request value matches.
+ *
+ * A policy value whose variable cannot be substituted (key absent or multivalued, no default)
+ * matches no request value, so it makes a positive operator false and a negated one true for it.
  * NOTE: IAM documents set qualifiers as required for multivalued keys but not what happens without
  * one, so this rule is our choice.
  */
@@ -40,8 +45,10 @@ export function evaluateClause(clause: ConditionClause, context: ContextValues):
     return operator.negated;
   }
 
-  const matchesAnyPolicyValue = (value: string): boolean =>
-    clause.values.some((policyValue) => operator.matches(value, policyValue));
+  const matchesAnyPolicyValue =
+    clause.templates === undefined
+      ? (value: string): boolean => clause.values.some((policyValue) => operator.matches(value, policyValue))
+      : substitutedMatcher(clause, clause.templates, operator, context);
   const satisfies = (value: string): boolean => matchesAnyPolicyValue(value) !== operator.negated;
 
   switch (clause.qualifier) {
@@ -52,4 +59,25 @@ export function evaluateClause(clause: ConditionClause, context: ContextValues):
     default:
       return operator.negated ? values.every(satisfies) : values.some(satisfies);
   }
+}
+
+/** Substitutes the clause's values once and returns a test of one request value against them. */
+function substitutedMatcher(
+  clause: ConditionClause,
+  templates: readonly PolicyTemplate[],
+  operator: ConditionOperator,
+  context: ContextValues,
+): (value: string) => boolean {
+  const matchesSubstituted = operator.matchesSubstituted;
+  if (matchesSubstituted === undefined) {
+    // Parsed policies cannot get here: parsePolicy keeps templates only for operators that take variables.
+    throw new TypeError(`Condition operator ${JSON.stringify(clause.operator)} does not accept policy variables`);
+  }
+
+  const policyValues: SubstitutedValue[] = [];
+  for (const template of templates) {
+    const substituted = substituteVariables(template, context);
+    if (substituted !== undefined) policyValues.push(substituted);
+  }
+  return (value) => policyValues.some((policyValue) => matchesSubstituted(value, policyValue));
 }

@@ -1,7 +1,8 @@
 /** String, Bool and Arn condition operators. */
 
-import { isArnLike, matchesArn } from "../arn.js";
-import { foldCase, matchesWildcard } from "../wildcard.js";
+import { isArnLike, matchesArn, matchesArnGlob } from "../arn.js";
+import { foldCase, matchesGlob, matchesWildcard } from "../wildcard.js";
+import type { SubstitutedValue } from "../variables.js";
 import { defineOperator, defineOperatorPair, type OperatorEntry } from "./operator.js";
 
 function validateBoolean(policyValue: string): string | undefined {
@@ -13,7 +14,11 @@ function validateArnPattern(policyValue: string): string | undefined {
   return policyValue === "*" || isArnLike(policyValue) ? undefined : 'must be an ARN or "*"';
 }
 
-const arnSpec = { acceptsPolicyVariables: true, validateValue: validateArnPattern, matches: matchesArnValue };
+const arnSpec = {
+  validateValue: validateArnPattern,
+  matches: matchesArnValue,
+  matchesSubstituted: (contextValue: string, policyValue: SubstitutedValue) => matchesArnGlob(policyValue.pattern, contextValue),
+};
 
 function matchesArnValue(contextValue: string, policyValue: string): boolean {
   return matchesArn(policyValue, contextValue);
@@ -21,16 +26,16 @@ function matchesArnValue(contextValue: string, policyValue: string): boolean {
 
 export const STRING_OPERATORS: readonly OperatorEntry[] = [
   ...defineOperatorPair("StringEquals", "StringNotEquals", {
-    acceptsPolicyVariables: true,
     matches: (contextValue, policyValue) => contextValue === policyValue,
+    matchesSubstituted: (contextValue, policyValue) => contextValue === policyValue.text,
   }),
   ...defineOperatorPair("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", {
-    acceptsPolicyVariables: true,
     matches: (contextValue, policyValue) => foldCase(contextValue) === foldCase(policyValue),
+    matchesSubstituted: (contextValue, policyValue) => foldCase(contextValue) === foldCase(policyValue.text),
   }),
   ...defineOperatorPair("StringLike", "StringNotLike", {
-    acceptsPolicyVariables: true,
     matches: (contextValue, policyValue) => matchesWildcard(policyValue, contextValue),
+    matchesSubstituted: (contextValue, policyValue) => matchesGlob(policyValue.pattern, contextValue),
   }),
   defineOperator("Bool", {
     validateValue: validateBoolean,

@@ -6,6 +6,8 @@ import { GITHUB_PROVIDER_ARN, ROLE_ARN, thrownBy } from "./fixtures.js";
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, meant literally.
 const USERNAME_VARIABLE = "${aws:username}";
+// biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, meant literally.
+const ACCOUNT_VARIABLE = "${aws:PrincipalAccount}";
 const ALLOW_ALL = { Effect: "Allow", Action: "*", Resource: "*" };
 const TRUST_ACCOUNT = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "sts:AssumeRole" };
 
@@ -34,6 +36,8 @@ describe("parsePolicy valid documents", () => {
     ["identity action wildcards", "identity", statementWith({ Action: ["iam:*AccessKey*", "sts:Assume?ole", "*:*"] }), 1],
     ["identity resource wildcards", "identity", statementWith({ Resource: ["arn:aws:iam::*:role/*", "arn:aws:s3:::bucket/*"] }), 1],
     ["identity two statements", "identity", json({ Statement: [ALLOW_ALL, { Effect: "Deny", Action: "iam:*", Resource: "*" }] }), 2],
+    ["identity Resource policy variable", "identity", statementWith({ Resource: `arn:aws:iam::111122223333:user/${USERNAME_VARIABLE}` }), 1],
+    ["identity String policy variable", "identity", conditionOf({ StringEquals: { "aws:PrincipalTag/owner": USERNAME_VARIABLE } }), 1],
     ["identity variable text in 2008-10-17", "identity", json({ Version: "2008-10-17", Statement: { ...ALLOW_ALL, Resource: `arn:aws:iam::1:user/${USERNAME_VARIABLE}` } }), 1],
     ["identity every operator family", "identity", conditionOf({
       StringEquals: { "aws:username": "alice" },
@@ -188,7 +192,7 @@ describe("parsePolicy invalid documents", () => {
     ["Resource and NotResource", "identity", statementWith({ NotResource: ROLE_ARN }), "Statement[0]: Resource and NotResource cannot both be present"],
     ["Resource not an ARN", "identity", statementWith({ Resource: "role/Deploy" }), 'Statement[0]: Resource "role/Deploy" must be "*" or an ARN such as arn:aws:iam::123456789012:role/Name'],
     ["Resource with too few colons", "identity", statementWith({ Resource: "arn:aws:iam::*" }), 'Statement[0]: Resource "arn:aws:iam::*" must be "*" or an ARN such as arn:aws:iam::123456789012:role/Name'],
-    ["Resource policy variable", "identity", statementWith({ Resource: `arn:aws:iam::111122223333:user/${USERNAME_VARIABLE}` }), `Statement[0]: Resource "arn:aws:iam::111122223333:user/${USERNAME_VARIABLE}" uses the policy variable ${USERNAME_VARIABLE}, which is not supported yet`],
+    ["Resource variable in the account", "identity", statementWith({ Resource: `arn:aws:iam::${ACCOUNT_VARIABLE}:user/x` }), `Statement[0]: Resource "arn:aws:iam::${ACCOUNT_VARIABLE}:user/x" uses the policy variable "aws:PrincipalAccount" before the fifth colon, but variables are allowed only in the resource part of an ARN`],
     // Principal
     ["Principal in identity", "identity", statementWith({ Principal: "*" }), "Statement[0]: Principal is not allowed in identity policies"],
     ["Principal in session", "session", statementWith({ Principal: { AWS: "111122223333" } }), "Statement[0]: Principal is not allowed in session policies"],
@@ -231,7 +235,7 @@ describe("parsePolicy invalid documents", () => {
     ["IPv6 two compressions", "identity", conditionOf({ IpAddress: { "aws:SourceIp": "2001::db8::1" } }), 'Statement[0]: IpAddress "aws:SourceIp" value "2001::db8::1" is not an IPv4 or IPv6 address or CIDR block'],
     ["Binary not base64", "identity", conditionOf({ BinaryEquals: { k: "not base64!" } }), 'Statement[0]: BinaryEquals "k" value "not base64!" is not base64'],
     ["ArnLike not an ARN", "identity", conditionOf({ ArnLike: { "aws:PrincipalArn": "role/*" } }), 'Statement[0]: ArnLike "aws:PrincipalArn" value "role/*" must be an ARN or "*"'],
-    ["String policy variable", "identity", conditionOf({ StringEquals: { "aws:PrincipalTag/owner": USERNAME_VARIABLE } }), `Statement[0]: StringEquals "aws:PrincipalTag/owner" value "${USERNAME_VARIABLE}" uses the policy variable ${USERNAME_VARIABLE}, which is not supported yet`],
+    ["Numeric policy variable", "identity", conditionOf({ NumericLessThan: { "aws:MultiFactorAuthAge": USERNAME_VARIABLE } }), `Statement[0]: NumericLessThan "aws:MultiFactorAuthAge" value "${USERNAME_VARIABLE}" is not a number`],
   ])("rejects %s", (_name, kind, document, message) => {
     const error = thrownBy(() => parsePolicy(document, kind));
 
