@@ -1,4 +1,11 @@
-import { evaluateIdentityPolicies, type Evaluation, type Policy } from "../policy/index.js";
+import {
+  type AuthorizationResult,
+  authorizeRequest,
+  type Evaluation,
+  type Policy,
+  type PolicyType,
+  type PrincipalIdentity,
+} from "../policy/index.js";
 import { ServiceError } from "../protocol/errors.js";
 import type { IamStore } from "../store/iam-store.js";
 import type { Caller } from "./principal.js";
@@ -10,50 +17,87 @@ export interface AuthorizationRequest {
   /** The account that owns the resource. */
   resourceAccountId: string;
   keys: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** A resource-based policy that applies, such as a role's trust policy. */
+  resourcePolicy?: { policy: Policy; mode: "resource" | "trust"; principal: PrincipalIdentity };
 }
 
 /**
- * Evaluates the caller's identity policies for one action on one resource. An account's root
- * may do anything in its own account and nothing through identity policies elsewhere.
+ * Decides a request by the caller with the policy engine: the caller's identity policies and,
+ * when given, a resource-based policy. An account's root may do anything in its own account;
+ * elsewhere it is bound by resource policies like anyone else.
  */
-export async function evaluateCallerPolicies(caller: Caller, request: AuthorizationRequest, store: IamStore): Promise<Evaluation> {
+export async function decide(caller: Caller, request: AuthorizationRequest, store: IamStore): Promise<AuthorizationResult> {
   const principal = caller.principal;
-  if (principal.kind === "root") {
-    const own = principal.accountId === request.resourceAccountId;
-    return { decision: own ? "Allow" : "ImplicitDeny", matched: [], failedConditions: [] };
-  }
-  const policies = await identityPolicies(caller, store);
-  return evaluateIdentityPolicies(policies, {
-    action: request.action,
-    resource: request.resource,
-    keys: request.keys,
+  const identityPolicies =
+    principal.kind === "root"
+      ? principal.accountId === request.resourceAccountId
+        ? [ROOT_POLICY]
+        : []
+      : await loadIdentityPolicies(caller, store);
+  const resource = request.resourcePolicy;
+  return authorizeRequest({
+    request: {
+      action: request.action,
+      resource: request.resource,
+      keys: request.keys,
+      ...(resource ? { principal: resource.principal } : {}),
+    },
+    callerAccountId: principal.accountId,
+    resourceAccountId: request.resourceAccountId,
+    identityPolicies,
+    ...(resource ? { resourcePolicy: resource.policy, resourcePolicyMode: resource.mode } : {}),
   });
 }
 
-/** Throws AccessDenied, worded as AWS words it, unless the caller's own policies allow the request. */
+/** Throws AccessDenied, worded as AWS words it, unless the caller's policies allow the request. */
 export async function authorize(caller: Caller, request: AuthorizationRequest, store: IamStore): Promise<void> {
-  const evaluation = await evaluateCallerPolicies(caller, request, store);
-  if (evaluation.decision !== "Allow") throw accessDenied(caller, request.action, request.resource, evaluation);
+  const result = await decide(caller, request, store);
+  if (result.decision !== "Allow") throw accessDenied(caller, request.action, request.resource, result);
 }
 
-export function accessDenied(caller: Caller, action: string, resource: string, evaluation: Evaluation): ServiceError {
+const DENY_PLACE: Record<PolicyType, string> = {
+  identity: "an identity-based policy",
+  resource: "a resource-based policy",
+  boundary: "a permissions boundary",
+  session: "a session policy",
+};
+
+const ALLOW_PLACE: Record<PolicyType, string> = {
+  identity: "identity-based policy",
+  resource: "resource-based policy",
+  boundary: "permissions boundary",
+  session: "session policy",
+};
+
+export function accessDenied(caller: Caller, action: string, resource: string, result: AuthorizationResult): ServiceError {
+  const deciding = result.deciding ?? "identity";
   const reason =
-    evaluation.decision === "ExplicitDeny"
-      ? "with an explicit deny in an identity-based policy"
-      : `because no identity-based policy allows the ${action} action`;
+    result.decision === "ExplicitDeny"
+      ? `with an explicit deny in ${DENY_PLACE[deciding]}`
+      : `because no ${ALLOW_PLACE[deciding]} allows the ${action} action`;
   return new ServiceError(
     "AccessDenied",
     `User: ${caller.principal.arn} is not authorized to perform: ${action} on resource: ${resource} ${reason}`,
-    { detail: explain(evaluation) },
+    { detail: explainResult(result) },
   );
 }
 
 /**
- * Summarizes why identity policies denied, for the log: the statements that matched and the
- * conditions that failed, by operator and key. Context values are left out because some, such
- * as sts:ExternalId, are shared secrets.
+ * Summarizes why policies denied, for the log: per policy type, the statements that matched and
+ * the conditions that failed, by operator and key. Context values are left out because some,
+ * such as sts:ExternalId, are shared secrets.
  */
-export function explain(evaluation: Evaluation): Record<string, unknown> {
+export function explainResult(result: AuthorizationResult): Record<string, unknown> {
+  const detail: Record<string, unknown> = { decision: result.decision };
+  if (result.deciding) detail.deciding = result.deciding;
+  for (const type of ["identity", "resource", "boundary", "session"] as const) {
+    const evaluation = result.explanation[type];
+    if (evaluation) detail[type] = explain(evaluation);
+  }
+  return detail;
+}
+
+function explain(evaluation: Evaluation): Record<string, unknown> {
   return {
     decision: evaluation.decision,
     matchedStatements: evaluation.matched.map((match) => ({
@@ -71,7 +115,13 @@ export function explain(evaluation: Evaluation): Record<string, unknown> {
   };
 }
 
-async function identityPolicies(caller: Caller, store: IamStore): Promise<Policy[]> {
+/** Root's standing permission in its own account, as a policy so that it is explained like any other. */
+const ROOT_POLICY = cachedPolicy(
+  JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "AccountRoot", Effect: "Allow", Action: "*", Resource: "*" }] }),
+  "identity",
+);
+
+async function loadIdentityPolicies(caller: Caller, store: IamStore): Promise<Policy[]> {
   const principal = caller.principal;
   if (principal.kind === "user") {
     const user = await store.getUser(principal.accountId, principal.userName);

@@ -1,12 +1,12 @@
 import type { ActionDefinition, CallContext } from "../api/action.js";
-import { accessDenied, evaluateCallerPolicies, explain } from "../auth/authorize.js";
+import { accessDenied, decide, explainResult } from "../auth/authorize.js";
 import { cachedPolicy } from "../auth/policy-cache.js";
 import type { Caller } from "../auth/principal.js";
 import { globalConditionKeys } from "../auth/request-keys.js";
 import { generateId, generateSecretAccessKey } from "../credentials/ids.js";
 import { sealSessionToken } from "../credentials/session-token.js";
 import { assumedRoleArn, parseRoleArn } from "../iam/arn.js";
-import { type Evaluation, evaluateResourcePolicy, type PrincipalIdentity } from "../policy/index.js";
+import type { PrincipalIdentity } from "../policy/index.js";
 import { ServiceError } from "../protocol/errors.js";
 import type { RoleRecord } from "../store/entities.js";
 
@@ -38,7 +38,8 @@ interface AssumeRoleInput {
 /**
  * AssumeRole: the role's trust policy must allow the caller, and, across accounts or when the
  * trust policy names only the caller's account, the caller's own policies must allow
- * sts:AssumeRole on the role too. An explicit Deny on either side wins.
+ * sts:AssumeRole on the role too. An explicit Deny on either side wins. The policy engine
+ * applies these rules in its "trust" mode.
  */
 export const assumeRole: ActionDefinition = {
   async run(rawInput, context) {
@@ -59,15 +60,15 @@ export const assumeRole: ActionDefinition = {
       throw new ServiceError("ValidationError", `${input.RoleArn} is invalid`);
     }
 
-    const denied = (trust?: Evaluation) =>
-      new ServiceError(
+    // A role that does not exist is refused like one that does not trust the caller, so callers
+    // cannot probe other accounts for role names.
+    const role = await context.store.getRole(target.accountId, target.roleName);
+    if (!role || role.arn !== input.RoleArn) {
+      throw new ServiceError(
         "AccessDenied",
         `User: ${caller.principal.arn} is not authorized to perform: ${ACTION} on resource: ${input.RoleArn}`,
-        trust === undefined ? {} : { detail: { trustPolicy: explain(trust) } },
       );
-    // A role that does not exist is reported like a refused one, so callers cannot probe other accounts.
-    const role = await context.store.getRole(target.accountId, target.roleName);
-    if (!role || role.arn !== input.RoleArn) throw denied();
+    }
 
     const keys: Record<string, string> = {
       ...globalConditionKeys(caller, facts),
@@ -75,23 +76,27 @@ export const assumeRole: ActionDefinition = {
     };
     if (input.ExternalId !== undefined) keys["sts:ExternalId"] = input.ExternalId;
 
-    const trust = evaluateResourcePolicy(cachedPolicy(role.trustPolicy, "trust"), {
-      action: ACTION,
-      resource: role.arn,
-      principal: trustIdentity(caller, role),
-      keys,
-    });
-    if (trust.decision !== "Allow") throw denied(trust);
-
-    const identity = await evaluateCallerPolicies(
+    const result = await decide(
       caller,
-      { action: ACTION, resource: role.arn, resourceAccountId: role.accountId, keys },
+      {
+        action: ACTION,
+        resource: role.arn,
+        resourceAccountId: role.accountId,
+        keys,
+        resourcePolicy: { policy: cachedPolicy(role.trustPolicy, "trust"), mode: "trust", principal: trustIdentity(caller, role) },
+      },
       context.store,
     );
-    const sameAccount = caller.principal.accountId === role.accountId;
-    const trustSuffices = sameAccount && trust.grantedVia !== "account";
-    if (identity.decision === "ExplicitDeny" || (!trustSuffices && identity.decision !== "Allow")) {
-      throw accessDenied(caller, ACTION, role.arn, identity);
+    if (result.decision !== "Allow") {
+      // AWS words a refusal by the trust policy without naming a policy type.
+      if (result.deciding === "resource") {
+        throw new ServiceError(
+          "AccessDenied",
+          `User: ${caller.principal.arn} is not authorized to perform: ${ACTION} on resource: ${role.arn}`,
+          { detail: explainResult(result) },
+        );
+      }
+      throw accessDenied(caller, ACTION, role.arn, result);
     }
 
     const durationSeconds = checkDuration(input.DurationSeconds, role, caller);

@@ -1,11 +1,5 @@
-import {
-  type Evaluation,
-  evaluateIdentityPolicies,
-  evaluateResourcePolicy,
-  type Policy,
-  type PrincipalIdentity,
-  parsePolicy,
-} from "../../policy/index.js";
+import { authorizeRequest, type Evaluation, type Policy, type PrincipalIdentity, parsePolicy } from "../../policy/index.js";
+import { ServiceError } from "../../protocol/errors.js";
 import type { XmlObject } from "../../protocol/xml.js";
 import { type Span, statementSpans } from "./positions.js";
 
@@ -36,8 +30,6 @@ interface Prepared {
   spans: Span[];
 }
 
-type SimulatorDecision = "allowed" | "explicitDeny" | "implicitDeny";
-
 /**
  * Evaluates every action on every resource as IAM's policy simulator does and returns the
  * EvaluationResults: the decision, the statements that decided it with their positions in
@@ -46,34 +38,42 @@ type SimulatorDecision = "allowed" | "explicitDeny" | "implicitDeny";
 export function simulate(input: SimulationInput): XmlObject[] {
   const identity = input.identityPolicies.map((source) => prepare(source, "identity"));
   const boundary = input.boundaryPolicies.map((source) => prepare(source, "identity"));
+  if (boundary.length > 1) {
+    throw new ServiceError("InvalidInput", "PermissionsBoundaryPolicyInputList can contain only one policy.");
+  }
   const resource = input.resourcePolicy ? prepare(input.resourcePolicy, "trust") : undefined;
+  const callerAccountId = input.callerAccountId ?? input.resourceOwnerAccountId;
 
   const results: XmlObject[] = [];
   for (const action of input.actions) {
     for (const resourceArn of input.resources) {
-      const request = { action, resource: resourceArn, keys: input.keys };
-      const identityResult = evaluateIdentityPolicies(identity.map((entry) => entry.policy), request);
-      const boundaryResult =
-        boundary.length > 0 ? evaluateIdentityPolicies(boundary.map((entry) => entry.policy), request) : undefined;
-      const resourceResult =
-        resource && input.caller
-          ? evaluateResourcePolicy(resource.policy, { ...request, principal: input.caller })
-          : undefined;
+      const result = authorizeRequest({
+        request: {
+          action,
+          resource: resourceArn,
+          keys: input.keys,
+          ...(resource && input.caller ? { principal: input.caller } : {}),
+        },
+        callerAccountId: callerAccountId ?? "",
+        resourceAccountId: input.resourceOwnerAccountId ?? callerAccountId ?? "",
+        identityPolicies: identity.map((entry) => entry.policy),
+        ...(boundary[0] ? { permissionsBoundary: boundary[0].policy } : {}),
+        ...(resource && input.caller ? { resourcePolicy: resource.policy, resourcePolicyMode: "resource" as const } : {}),
+      });
+      const decision = DECISIONS[result.decision];
+      const { explanation } = result;
 
-      const decision = combine(identityResult, boundaryResult, resourceResult, input);
       // The statements that decided the result: the Deny statements of an explicit deny, the Allow
       // statements of an allow, and none for an implicit deny.
-      const effect = decision === "explicitDeny" ? "Deny" : decision === "allowed" ? "Allow" : undefined;
-      const matched =
-        effect === undefined
-          ? []
-          : [
-              ...statementsOf(identityResult, identity, effect),
-              ...(boundaryResult ? statementsOf(boundaryResult, boundary, effect) : []),
-              ...(resourceResult && resource ? statementsOf(resourceResult, [resource], effect) : []),
-            ];
+      const matched: XmlObject[] = [];
+      if (decision !== "implicitDeny") {
+        const effect = decision === "explicitDeny" ? "Deny" : "Allow";
+        matched.push(...statementsOf(explanation.identity, identity, effect));
+        if (explanation.boundary) matched.push(...statementsOf(explanation.boundary, boundary, effect));
+        if (explanation.resource && resource) matched.push(...statementsOf(explanation.resource, [resource], effect));
+      }
       const missing = new Set<string>();
-      for (const evaluation of [identityResult, boundaryResult, resourceResult]) {
+      for (const evaluation of [explanation.identity, explanation.boundary, explanation.resource]) {
         for (const failure of evaluation?.failedConditions ?? []) {
           if (failure.contextValues === undefined) missing.add(failure.key);
         }
@@ -84,8 +84,8 @@ export function simulate(input: SimulationInput): XmlObject[] {
         EvalDecision: decision,
         MatchedStatements: matched,
         MissingContextValues: [...missing],
-        ...(boundaryResult
-          ? { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: boundaryResult.decision === "Allow" } }
+        ...(explanation.boundary
+          ? { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: explanation.boundary.decision === "Allow" } }
           : {}),
       });
     }
@@ -93,31 +93,7 @@ export function simulate(input: SimulationInput): XmlObject[] {
   return results;
 }
 
-/**
- * Combines the parts as IAM does: an explicit Deny anywhere wins. Otherwise the identity
- * policies must allow, within the permissions boundary when there is one; in the same account
- * a resource policy that names the caller allows on its own, while across accounts the
- * resource policy must allow as well.
- */
-function combine(
-  identity: Evaluation,
-  boundary: Evaluation | undefined,
-  resource: Evaluation | undefined,
-  input: SimulationInput,
-): SimulatorDecision {
-  const all = [identity, boundary, resource];
-  if (all.some((evaluation) => evaluation?.decision === "ExplicitDeny")) return "explicitDeny";
-  const identityAllows = identity.decision === "Allow" && (boundary === undefined || boundary.decision === "Allow");
-  if (!resource) return identityAllows ? "allowed" : "implicitDeny";
-
-  const sameAccount = input.callerAccountId === undefined || input.callerAccountId === input.resourceOwnerAccountId;
-  const resourceAllows = resource.decision === "Allow";
-  if (sameAccount) {
-    const resourceSuffices = resourceAllows && resource.grantedVia !== "account";
-    return identityAllows || resourceSuffices ? "allowed" : "implicitDeny";
-  }
-  return identityAllows && resourceAllows ? "allowed" : "implicitDeny";
-}
+const DECISIONS = { Allow: "allowed", ExplicitDeny: "explicitDeny", ImplicitDeny: "implicitDeny" } as const;
 
 function statementsOf(evaluation: Evaluation, prepared: readonly Prepared[], effect: "Allow" | "Deny"): XmlObject[] {
   return evaluation.matched.filter((match) => match.effect === effect).map((match) => {

@@ -181,8 +181,10 @@ describe("query service", () => {
     );
     const response = await call(STS, bob, { Action: "AssumeRole", Version: "2011-06-15", RoleArn: `arn:aws:iam::${ACCOUNT}:role/guarded`, RoleSessionName: "vendor", ExternalId: "guessed-id" }, T0);
     expect(code(response.body)).toBe("AccessDenied");
-    expect(response.audit.errorDetail).toEqual({
-      trustPolicy: {
+    expect(response.audit.errorDetail).toMatchObject({
+      decision: "ImplicitDeny",
+      deciding: "resource",
+      resource: {
         decision: "ImplicitDeny",
         matchedStatements: [],
         failedConditions: [{ statement: 0, operator: "StringEquals", key: "sts:ExternalId", keyPresent: true }],
