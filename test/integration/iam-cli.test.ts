@@ -117,6 +117,24 @@ describe("IAM through the AWS CLI", () => {
     expect(cliErrorCode(result)).toBe("MalformedPolicyDocument");
   });
 
+  it("resolves policy variables for the caller", async () => {
+    await aws("iam", "create-user", "--user-name", "self-service");
+    await aws("iam", "create-user", "--user-name", "neighbour");
+    const own = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["iam:GetUser", "iam:ListAccessKeys"], Resource: "arn:aws:iam::*:user/${aws:username}" }],
+    };
+    await aws("iam", "put-user-policy", "--user-name", "self-service", "--policy-name", "own", "--policy-document", JSON.stringify(own));
+    const key = (await aws("iam", "create-access-key", "--user-name", "self-service")).json.AccessKey;
+    const user = { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
+
+    const self = await awsCli(host.url, user, ["iam", "get-user", "--user-name", "self-service"]);
+    expect(self.json.User.UserName).toBe("self-service");
+    const other = await awsCli(host.url, user, ["iam", "get-user", "--user-name", "neighbour"]);
+    expect(cliErrorCode(other)).toBe("AccessDenied");
+    expect(other.stderr).toContain("because no identity-based policy allows the iam:GetUser action");
+  });
+
   it("enforces two access keys per user", async () => {
     await aws("iam", "create-user", "--user-name", "keyholder");
     expect((await aws("iam", "create-access-key", "--user-name", "keyholder")).exitCode).toBe(0);
