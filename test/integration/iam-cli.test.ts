@@ -122,7 +122,6 @@ describe("IAM through the AWS CLI", () => {
     await aws("iam", "create-user", "--user-name", "neighbour");
     const own = {
       Version: "2012-10-17",
-      // An IAM policy variable, not a template placeholder.
       // biome-ignore lint/suspicious/noTemplateCurlyInString: IAM's own ${...} syntax
       Statement: [{ Effect: "Allow", Action: ["iam:GetUser", "iam:ListAccessKeys"], Resource: "arn:aws:iam::*:user/${aws:username}" }],
     };
