@@ -11,6 +11,12 @@ export interface RunningHost {
   process: ChildProcess;
 }
 
+const running = new Set<ChildProcess>();
+// A test run that ends before its afterAll hooks still takes its hosts down with it.
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /**
  * Starts `infra/local/main.ts` (what `npm start` runs) as a child process on a free loopback
  * port and waits for its ready line. The caller stops it; a host that exits early rejects.
@@ -29,6 +35,8 @@ export async function startHost(env: Record<string, string> = {}): Promise<Runni
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => {
     output += chunk.toString("utf8");
