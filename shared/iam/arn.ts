@@ -32,3 +32,23 @@ export function parseRoleArn(arn: string): ParsedRoleArn | undefined {
   if (!match) return undefined;
   return { partition: match[1]!, accountId: match[2]!, path: match[3]!, roleName: match[4]! };
 }
+
+/** Builds the ARN of an OIDC identity provider from its URL without the scheme, as IAM does. */
+export function oidcProviderArn(partition: string, accountId: string, urlWithoutScheme: string): string {
+  return `arn:${partition}:iam::${accountId}:oidc-provider/${urlWithoutScheme}`;
+}
+
+export interface ParsedOidcProviderArn {
+  partition: string;
+  accountId: string;
+  urlWithoutScheme: string;
+}
+
+const OIDC_PROVIDER_ARN = /^arn:([a-z][a-z0-9-]*):iam::(\d{12}):oidc-provider\/(.+)$/;
+
+/** Parses `arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST/PATH`; returns undefined for anything else. */
+export function parseOidcProviderArn(arn: string): ParsedOidcProviderArn | undefined {
+  const match = OIDC_PROVIDER_ARN.exec(arn);
+  if (!match) return undefined;
+  return { partition: match[1]!, accountId: match[2]!, urlWithoutScheme: match[3]! };
+}

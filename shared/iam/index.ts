@@ -10,6 +10,18 @@ import {
   putRolePolicy,
   putUserPolicy,
 } from "./actions/inline-policies.js";
+import {
+  addClientIDToOpenIDConnectProvider,
+  createOpenIDConnectProvider,
+  deleteOpenIDConnectProvider,
+  getOpenIDConnectProvider,
+  listOpenIDConnectProviders,
+  listOpenIDConnectProviderTags,
+  removeClientIDFromOpenIDConnectProvider,
+  tagOpenIDConnectProvider,
+  untagOpenIDConnectProvider,
+  updateOpenIDConnectProviderThumbprint,
+} from "./actions/oidc-providers.js";
 import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole } from "./actions/roles.js";
 import {
   getContextKeysForCustomPolicy,
@@ -47,4 +59,14 @@ export const iamActions: ActionTable = {
   SimulatePrincipalPolicy: simulatePrincipalPolicy,
   GetContextKeysForCustomPolicy: getContextKeysForCustomPolicy,
   GetContextKeysForPrincipalPolicy: getContextKeysForPrincipalPolicy,
+  CreateOpenIDConnectProvider: createOpenIDConnectProvider,
+  GetOpenIDConnectProvider: getOpenIDConnectProvider,
+  ListOpenIDConnectProviders: listOpenIDConnectProviders,
+  DeleteOpenIDConnectProvider: deleteOpenIDConnectProvider,
+  AddClientIDToOpenIDConnectProvider: addClientIDToOpenIDConnectProvider,
+  RemoveClientIDFromOpenIDConnectProvider: removeClientIDFromOpenIDConnectProvider,
+  UpdateOpenIDConnectProviderThumbprint: updateOpenIDConnectProviderThumbprint,
+  TagOpenIDConnectProvider: tagOpenIDConnectProvider,
+  UntagOpenIDConnectProvider: untagOpenIDConnectProvider,
+  ListOpenIDConnectProviderTags: listOpenIDConnectProviderTags,
 };

@@ -34,7 +34,7 @@ export function fromAttribute(value: AttributeValue): Plain {
 }
 
 export function fromItem(item: Record<string, AttributeValue>): Record<string, Plain> {
-  const record: Record<string, Plain> = {};
-  for (const [key, value] of Object.entries(item)) record[key] = fromAttribute(value);
-  return record;
+  // Object.fromEntries defines own properties, so a stored key such as `__proto__` (a client id
+  // or tag key chosen by a user) reads back as data instead of changing the prototype.
+  return Object.fromEntries(Object.entries(item).map(([key, value]) => [key, fromAttribute(value)]));
 }

@@ -48,3 +48,19 @@ export interface AccessKeyRecord {
 export interface AccessKeyWithSecret extends AccessKeyRecord {
   secretAccessKey: string;
 }
+
+/** An OpenID Connect identity provider registered in an account. */
+export interface OidcProviderRecord {
+  accountId: string;
+  arn: string;
+  /** The issuer URL as registered, scheme included, so that a verifier can compare it with `iss`. */
+  url: string;
+  /** Host, port and path: the URL without its scheme, as IAM returns it and as the ARN names it. */
+  urlWithoutScheme: string;
+  /** Audiences accepted in tokens, sorted. */
+  clientIds: string[];
+  thumbprints: string[];
+  createDate: string;
+  /** Sorted by key, ignoring case. */
+  tags: Tag[];
+}

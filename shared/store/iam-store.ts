@@ -15,6 +15,7 @@ import {
   roleSk,
   userSk,
 } from "./keys.js";
+import { OidcProviderStore } from "./oidc-provider-store.js";
 import { ConditionFailed, type Table } from "./table.js";
 
 /** IAM allows two access keys per user. */
@@ -51,6 +52,8 @@ export class IamStore {
   private readonly keyCache: TtlCache<AccessKeyWithSecret | undefined>;
   private readonly userCache: TtlCache<UserRecord | undefined>;
   private readonly roleCache: TtlCache<RoleRecord | undefined>;
+  /** The OpenID Connect identity providers, in the same table. */
+  readonly oidcProviders: OidcProviderStore;
 
   constructor(
     private readonly table: Table,
@@ -60,6 +63,7 @@ export class IamStore {
     this.keyCache = new TtlCache(options.cacheTtlMs);
     this.userCache = new TtlCache(options.cacheTtlMs);
     this.roleCache = new TtlCache(options.cacheTtlMs);
+    this.oidcProviders = new OidcProviderStore(table, options);
   }
 
   // Accounts

@@ -8,6 +8,12 @@
  * | user       | ACCOUNT#<id>        | USER#<name>         |                                    |
  * | role       | ACCOUNT#<id>        | ROLE#<name>         |                                    |
  * | access key | ACCESSKEY#<key id>  | #KEY                | ACCOUNT#<id>#KEYS#<user or #root>  |
+ * | OIDC idp   | ACCOUNT#<id>        | OIDC#<host/path>    |                                    |
+ * | OIDC count | ACCOUNT#<id>        | #OIDC-COUNT         |                                    |
+ *
+ * An OIDC identity provider's sort key is its URL without the scheme, case kept, because token
+ * issuers are compared as exact strings. AssumeRoleWithWebIdentity can then find the provider
+ * for an `iss` claim with one GetItem.
  */
 export const accountPk = (accountId: string): string => `ACCOUNT#${accountId}`;
 export const ACCOUNT_SK = "#ACCOUNT";
@@ -17,4 +23,7 @@ export const accessKeyPk = (accessKeyId: string): string => `ACCESSKEY#${accessK
 export const ACCESS_KEY_SK = "#KEY";
 export const ownerKeysGsi = (accountId: string, userName: string | undefined): string =>
   `ACCOUNT#${accountId}#KEYS#${userName === undefined ? "#root" : userName.toLowerCase()}`;
+export const oidcProviderSk = (urlWithoutScheme: string): string => `OIDC#${urlWithoutScheme}`;
+export const OIDC_PROVIDER_PREFIX = "OIDC#";
+export const OIDC_PROVIDER_COUNT_SK = "#OIDC-COUNT";
 export const GSI1 = "gsi1";
