@@ -176,6 +176,26 @@ describe("AssumeRole end to end", () => {
     expect(listed.Roles?.some((role) => role.RoleName === "lister")).toBe(true);
   });
 
+  it("revokes sessions issued before a time", async () => {
+    await createRole("revocable", trustPolicy({ AWS: bobArn }));
+    const iam = iamClient(host.url, DEMO_ROOT);
+    await iam.send(new PutRolePolicyCommand({ RoleName: "revocable", PolicyName: "list", PolicyDocument: allowPolicy("iam:ListRoles", "*") }));
+    const creds = (await assume(bob, roleArn("revocable"))).json.Credentials;
+    const session = { accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken };
+    expect((await awsCli(host.url, session, ["iam", "list-roles"])).exitCode).toBe(0);
+
+    // The revocation AWS documents: deny everything to sessions issued before now.
+    const revokeBefore = new Date(Date.now() + 1000).toISOString();
+    const revoke = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { DateLessThan: { "aws:TokenIssueTime": revokeBefore } } }],
+    });
+    await iam.send(new PutRolePolicyCommand({ RoleName: "revocable", PolicyName: "revoke", PolicyDocument: revoke }));
+    const refused = await awsCli(host.url, session, ["iam", "list-roles"]);
+    expect(cliErrorCode(refused)).toBe("AccessDenied");
+    expect(refused.stderr).toContain("with an explicit deny in an identity-based policy");
+  });
+
   it("works with boto3", async () => {
     await createRole("boto", trustPolicy({ AWS: bobArn }));
     const result = await boto3(
