@@ -3,12 +3,29 @@
  * arn:partition:service:region:account-id:resource, and the resource part may itself contain colons.
  */
 
-import { GLOB_STAR, type GlobPattern, matchesGlob, matchesWildcard } from "./wildcard.js";
+import { compileGlob, compileGlobTokens, GLOB_STAR, type Glob, type GlobPattern, matchesGlob } from "./glob.js";
 
 const COLON = 0x3a;
 
 /** The six parts of an ARN. The last part keeps any further colons. */
 export type ArnParts = readonly [string, string, string, string, string, string];
+
+/**
+ * An ARN pattern compiled for matching, as plain data. When none of the first five parts has a
+ * wildcard, they are kept together as `prefix`, so a match needs no split of the ARN.
+ */
+export interface ArnPattern {
+  /** True for the pattern "*", which matches every value, an ARN or not. */
+  readonly any: boolean;
+  /** The first five parts and their colons, such as "arn:aws:s3:::", when `parts` is empty. */
+  readonly prefix: string;
+  /** Globs of the first five parts when one of them has a wildcard, else empty. */
+  readonly parts: readonly Glob[];
+  /** Glob of the resource part. */
+  readonly resource: Glob;
+}
+
+const ANY_ARN: ArnPattern = { any: true, prefix: "", parts: [], resource: "" };
 
 /** Splits at the first five colons, or returns undefined when there are fewer than five. */
 export function splitArn(arn: string): ArnParts | undefined {
@@ -36,16 +53,8 @@ export function isArnLike(text: string): boolean {
  * no other pattern.
  */
 export function matchesArn(pattern: string, arn: string): boolean {
-  if (pattern === "*") return true;
-
-  const patternParts = splitArn(pattern);
-  const arnParts = splitArn(arn);
-  if (patternParts === undefined || arnParts === undefined) return false;
-
-  for (let index = 0; index < 6; index++) {
-    if (!matchesWildcard(patternParts[index]!, arnParts[index]!)) return false;
-  }
-  return true;
+  const compiled = compileArnPattern(pattern);
+  return compiled !== null && matchesArnPattern(compiled, arn);
 }
 
 /**
@@ -54,17 +63,58 @@ export function matchesArn(pattern: string, arn: string): boolean {
  * reads as if the value had been written into the policy. Only a lone GLOB_STAR matches any value.
  */
 export function matchesArnGlob(pattern: GlobPattern, arn: string): boolean {
-  if (pattern.length === 1 && pattern[0] === GLOB_STAR) return true;
+  const compiled = compileArnTokens(pattern);
+  return compiled !== null && matchesArnPattern(compiled, arn);
+}
 
-  const arnParts = splitArn(arn);
-  if (arnParts === undefined) return false;
+/** Compiles an ARN pattern, or returns null for text that is neither "*" nor has five colons, which matches nothing. */
+export function compileArnPattern(pattern: string): ArnPattern | null {
+  if (pattern === "*") return ANY_ARN;
+  const parts = splitArn(pattern);
+  if (parts === undefined) return null;
 
+  const resource = compileGlob(parts[5]);
+  const heads = parts.slice(0, 5);
+  if (heads.some((part) => part.includes("*") || part.includes("?"))) {
+    return { any: false, prefix: "", parts: heads.map(compileGlob), resource };
+  }
+  return { any: false, prefix: pattern.slice(0, pattern.length - parts[5].length), parts: [], resource };
+}
+
+/** compileArnPattern for a pattern in token form. */
+export function compileArnTokens(pattern: GlobPattern): ArnPattern | null {
+  if (pattern.length === 1 && pattern[0] === GLOB_STAR) return ANY_ARN;
+
+  const heads: Glob[] = [];
   let start = 0;
   for (let index = 0; index < 5; index++) {
     const colon = pattern.indexOf(COLON, start);
-    if (colon < 0) return false;
-    if (!matchesGlob(pattern.slice(start, colon), arnParts[index]!)) return false;
+    if (colon < 0) return null;
+    heads.push(compileGlobTokens(pattern.slice(start, colon)));
     start = colon + 1;
   }
-  return matchesGlob(pattern.slice(start), arnParts[5]!);
+  const resource = compileGlobTokens(pattern.slice(start));
+  if (heads.every((head) => typeof head === "string")) {
+    return { any: false, prefix: `${heads.join(":")}:`, parts: [], resource };
+  }
+  return { any: false, prefix: "", parts: heads, resource };
+}
+
+/** Returns whether `arn` matches a compiled pattern. */
+export function matchesArnPattern(pattern: ArnPattern, arn: string): boolean {
+  if (pattern.any) return true;
+
+  // The prefix contains exactly five colons, so an ARN that starts with it has the same first five parts.
+  if (pattern.parts.length === 0) {
+    return arn.startsWith(pattern.prefix) && matchesGlob(pattern.resource, arn, pattern.prefix.length);
+  }
+
+  let start = 0;
+  for (let index = 0; index < 5; index++) {
+    const colon = arn.indexOf(":", start);
+    if (colon < 0) return false;
+    if (!matchesGlob(pattern.parts[index]!, arn, start, colon)) return false;
+    start = colon + 1;
+  }
+  return matchesGlob(pattern.resource, arn, start);
 }

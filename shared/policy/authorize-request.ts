@@ -10,7 +10,8 @@
  * 4. A role trust policy ("trust" mode) must allow in every case.
  */
 
-import { evaluateIdentityPolicies, evaluatePrincipalPolicy } from "./evaluate.js";
+import { evaluatePreparedIdentityPolicies, evaluatePrincipalPolicy } from "./evaluate.js";
+import { PreparedRequest } from "./prepared-request.js";
 import type { GrantScope } from "./principal.js";
 import type { Decision, Evaluation, Policy, RequestContext } from "./types.js";
 
@@ -92,13 +93,16 @@ export function authorizeRequest(input: AuthorizationInput): AuthorizationResult
   return { decision: "Allow", explanation };
 }
 
-/** Evaluates every policy type that was given. No type is skipped, so the explanation is complete. */
+/**
+ * Evaluates every policy type that was given. No type is skipped, so the explanation is complete.
+ * The evaluations share one prepared request, so the action is folded and the keys indexed once.
+ */
 function explain(input: AuthorizationInput): AuthorizationExplanation {
-  const { request } = input;
-  const identity = evaluateIdentityPolicies(input.identityPolicies, request);
+  const request = new PreparedRequest(input.request);
+  const identity = evaluatePreparedIdentityPolicies(input.identityPolicies, request);
   const boundary =
-    input.permissionsBoundary === undefined ? undefined : evaluateIdentityPolicies([input.permissionsBoundary], request);
-  const session = input.sessionPolicies === undefined ? undefined : evaluateIdentityPolicies(input.sessionPolicies, request);
+    input.permissionsBoundary === undefined ? undefined : evaluatePreparedIdentityPolicies([input.permissionsBoundary], request);
+  const session = input.sessionPolicies === undefined ? undefined : evaluatePreparedIdentityPolicies(input.sessionPolicies, request);
   const resource = input.resourcePolicy === undefined ? undefined : evaluatePrincipalPolicy(input.resourcePolicy, request);
 
   return {

@@ -5,6 +5,7 @@
  */
 
 import { isArnLike } from "./arn.js";
+import { compilePolicy } from "./compile.js";
 import { isJsonObject, type JsonObject, JsonParseError, type JsonPath, type JsonValue, parseJsonStrict } from "./json.js";
 import { parseConditions } from "./parse-condition.js";
 import { describeJsonType, malformed, quote, readStringList } from "./parse-helpers.js";
@@ -63,6 +64,7 @@ export function parsePolicy(json: string, kind: PolicyKind): Policy {
     ...(version === undefined ? {} : { version }),
     ...(id === undefined ? {} : { id }),
     statements,
+    compiled: compilePolicy(statements),
   };
 }
 

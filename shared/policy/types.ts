@@ -3,6 +3,8 @@
  * and the evaluation result with its explanation.
  */
 
+import type { CompiledPolicy } from "./compile.js";
+
 /** Where a policy is attached, which decides the rules it is parsed by. */
 export type PolicyKind = "identity" | "trust" | "session";
 
@@ -90,6 +92,11 @@ export interface Policy {
   readonly version?: PolicyVersion;
   readonly id?: string;
   readonly statements: readonly Statement[];
+  /**
+   * Matching data derived from `statements` by parsePolicy. A policy built another way should
+   * leave it out, and is then compiled on its first evaluation.
+   */
+  readonly compiled?: CompiledPolicy;
 }
 
 /** The caller, described by the values that trust policy principals are matched against. */

@@ -10,7 +10,7 @@
 
 import type { ContextValues } from "./context.js";
 import type { PolicyTemplate, PolicyVariable, TemplatePart } from "./types.js";
-import { type GlobPattern, toGlobPattern } from "./wildcard.js";
+import { type GlobPattern, toGlobPattern } from "./glob.js";
 
 const OPEN = "${";
 /** Escapes `${*}`, `${?}` and `${$}`, which stand for the character itself and never for a wildcard. */
@@ -122,7 +122,8 @@ export function substituteVariables(template: PolicyTemplate, context: ContextVa
 
 /** Returns the request value of a variable's key, or its default when the key has no single value. */
 function resolveVariable(variable: PolicyVariable, context: ContextValues): string | undefined {
-  const values = context.get(variable.variable.toLowerCase());
-  if (values !== undefined && values.length === 1) return values[0]!;
+  const value = context.get(variable.variable.toLowerCase());
+  if (typeof value === "string") return value;
+  if (value !== undefined && value.length === 1) return value[0]!;
   return variable.defaultValue;
 }

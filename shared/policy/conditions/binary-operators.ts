@@ -12,9 +12,9 @@ function decodeBase64(text: string): string | undefined {
 export const BINARY_OPERATORS: readonly OperatorEntry[] = [
   defineOperator("BinaryEquals", {
     validateValue: (policyValue) => (decodeBase64(policyValue) === undefined ? "is not base64" : undefined),
-    matches: (contextValue, policyValue) => {
-      const contextBytes = decodeBase64(contextValue);
-      return contextBytes !== undefined && contextBytes === decodeBase64(policyValue);
-    },
+    // A policy value that is not base64 becomes null, which matches nothing.
+    preparePolicyValue: (policyValue) => decodeBase64(policyValue) ?? null,
+    prepareContextValue: decodeBase64,
+    matches: (contextBytes, policyBytes) => contextBytes === policyBytes,
   }),
 ];

@@ -1,14 +1,16 @@
 /** Evaluation of one condition clause against the condition keys of a request. */
 
-import type { ContextValues } from "../context.js";
+import { type ContextValue, type ContextValues, valuesOf } from "../context.js";
+import type { CompiledCondition } from "../compile.js";
 import type { ConditionClause, PolicyTemplate } from "../types.js";
 import { type SubstitutedValue, substituteVariables } from "../variables.js";
 import type { ConditionOperator } from "./operator.js";
 import { getConditionOperator, NULL_OPERATOR } from "./registry.js";
 
 /** Values of the clause's key in the request, undefined when the key is absent. */
-export function contextValuesFor(clause: ConditionClause, context: ContextValues): readonly string[] | undefined {
-  return context.get(clause.key.toLowerCase());
+export function contextValuesFor(compiled: CompiledCondition, context: ContextValues): readonly string[] | undefined {
+  const value = context.get(compiled.key);
+  return value === undefined ? undefined : valuesOf(value);
 }
 
 /**
@@ -24,13 +26,15 @@ export function contextValuesFor(clause: ConditionClause, context: ContextValues
  * matches no request value, so it makes a positive operator false and a negated one true for it.
  * NOTE: IAM documents set qualifiers as required for multivalued keys but not what happens without
  * one, so this rule is our choice.
+ *
+ * `compiled` is the clause's compiled form, whose values the clause's operator prepared.
  */
-export function evaluateClause(clause: ConditionClause, context: ContextValues): boolean {
-  const values = contextValuesFor(clause, context);
+export function evaluateClause(clause: ConditionClause, compiled: CompiledCondition, context: ContextValues): boolean {
+  const values = context.get(compiled.key);
 
   if (clause.baseOperator === NULL_OPERATOR) {
-    const absent = values === undefined;
-    return clause.values.some((policyValue) => (policyValue.toLowerCase() === "true") === absent);
+    // Null's values were prepared as whether they expect the key to be absent.
+    return compiled.values.includes(values === undefined);
   }
 
   const operator = getConditionOperator(clause.baseOperator);
@@ -45,20 +49,42 @@ export function evaluateClause(clause: ConditionClause, context: ContextValues):
     return operator.negated;
   }
 
-  const matchesAnyPolicyValue =
-    clause.templates === undefined
-      ? (value: string): boolean => clause.values.some((policyValue) => operator.matches(value, policyValue))
-      : substitutedMatcher(clause, clause.templates, operator, context);
-  const satisfies = (value: string): boolean => matchesAnyPolicyValue(value) !== operator.negated;
+  const negated = operator.negated;
+  if (clause.templates !== undefined) {
+    return satisfiesQualifier(clause, negated, values, substitutedMatcher(clause, clause.templates, operator, context));
+  }
+  // Every rule of satisfiesQualifier gives this for a single value.
+  if (typeof values === "string") return matchesAnyPrepared(operator, compiled.values, values) !== negated;
+  return satisfiesQualifier(clause, negated, values, (value) => matchesAnyPrepared(operator, compiled.values, value));
+}
 
+/** Applies the set qualifier, or the rule for a clause without one, to the request values of a present key. */
+function satisfiesQualifier(
+  clause: ConditionClause,
+  negated: boolean,
+  values: ContextValue,
+  matchesAny: (contextValue: string) => boolean,
+): boolean {
+  const list = valuesOf(values);
   switch (clause.qualifier) {
     case "ForAllValues":
-      return values.every(satisfies);
+      return list.every((value) => matchesAny(value) !== negated);
     case "ForAnyValue":
-      return values.some(satisfies);
+      return list.some((value) => matchesAny(value) !== negated);
     default:
-      return operator.negated ? values.every(satisfies) : values.some(satisfies);
+      // A negated operator must hold for every value, a positive one for some value.
+      return negated ? list.every((value) => !matchesAny(value)) : list.some((value) => matchesAny(value));
   }
+}
+
+/** Returns whether a request value matches any of the policy values that parsePolicy prepared. */
+function matchesAnyPrepared(operator: ConditionOperator, policyValues: readonly unknown[], contextValue: string): boolean {
+  const prepared = operator.prepareContextValue(contextValue);
+  if (prepared === undefined) return false;
+  for (const policyValue of policyValues) {
+    if (operator.matches(prepared, policyValue)) return true;
+  }
+  return false;
 }
 
 /** Substitutes the clause's values once and returns a test of one request value against them. */
@@ -67,7 +93,7 @@ function substitutedMatcher(
   templates: readonly PolicyTemplate[],
   operator: ConditionOperator,
   context: ContextValues,
-): (value: string) => boolean {
+): (contextValue: string) => boolean {
   const matchesSubstituted = operator.matchesSubstituted;
   if (matchesSubstituted === undefined) {
     // Parsed policies cannot get here: parsePolicy keeps templates only for operators that take variables.

@@ -1,9 +1,13 @@
 /** IPv4 and IPv6 addresses and CIDR blocks, for the IpAddress and NotIpAddress operators. */
 
+const DOT = 0x2e;
+const DIGIT_ZERO = 0x30;
+const DIGIT_NINE = 0x39;
+
 export interface IpAddress {
   readonly family: 4 | 6;
-  /** 4 bytes for IPv4, 16 for IPv6, in network order. */
-  readonly bytes: Uint8Array;
+  /** 4 bytes for IPv4, 16 for IPv6, in network order. A plain array in a parsed policy. */
+  readonly bytes: Uint8Array | readonly number[];
 }
 
 export interface CidrBlock extends IpAddress {
@@ -43,23 +47,24 @@ export function parseCidrBlock(text: string): CidrBlock | undefined {
 export function cidrContains(block: CidrBlock, address: IpAddress): boolean {
   if (block.family === address.family) return prefixMatches(block.bytes, address.bytes, block.prefixLength);
   if (block.family === 4 && isIpv4Mapped(address.bytes)) {
-    return prefixMatches(block.bytes, address.bytes.subarray(12), block.prefixLength);
+    return prefixMatches(block.bytes, address.bytes, block.prefixLength, 12);
   }
   return false;
 }
 
-function prefixMatches(left: Uint8Array, right: Uint8Array, prefixLength: number): boolean {
+/** Compares the first `prefixLength` bits of `left` with those of `right` from byte `offset` on. */
+function prefixMatches(left: IpAddress["bytes"], right: IpAddress["bytes"], prefixLength: number, offset = 0): boolean {
   const fullBytes = prefixLength >>> 3;
   for (let index = 0; index < fullBytes; index++) {
-    if (left[index] !== right[index]) return false;
+    if (left[index] !== right[offset + index]) return false;
   }
   const remainingBits = prefixLength & 7;
   if (remainingBits === 0) return true;
   const mask = (0xff << (8 - remainingBits)) & 0xff;
-  return (left[fullBytes]! & mask) === (right[fullBytes]! & mask);
+  return (left[fullBytes]! & mask) === (right[offset + fullBytes]! & mask);
 }
 
-function isIpv4Mapped(bytes: Uint8Array): boolean {
+function isIpv4Mapped(bytes: IpAddress["bytes"]): boolean {
   for (let index = 0; index < 10; index++) {
     if (bytes[index] !== 0) return false;
   }
@@ -67,18 +72,27 @@ function isIpv4Mapped(bytes: Uint8Array): boolean {
 }
 
 function parseIpv4(text: string): Uint8Array | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4) return undefined;
   const bytes = new Uint8Array(4);
-  for (let index = 0; index < 4; index++) {
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  // Reads up to four dot-separated decimal parts, the end of the text closing the last one.
+  for (let index = 0; index <= text.length; index++) {
+    const code = index < text.length ? text.charCodeAt(index) : DOT;
+    if (code === DOT) {
+      if (digits === 0 || value > 255 || part === 4) return undefined;
+      bytes[part++] = value;
+      value = 0;
+      digits = 0;
+      continue;
+    }
+    if (code < DIGIT_ZERO || code > DIGIT_NINE || digits === 3) return undefined;
     // No leading zeros, because some parsers read "010" as octal.
-    const part = parts[index]!;
-    if (!/^(?:0|[1-9]\d{0,2})$/.test(part)) return undefined;
-    const value = Number(part);
-    if (value > 255) return undefined;
-    bytes[index] = value;
+    if (digits === 1 && value === 0) return undefined;
+    value = value * 10 + (code - DIGIT_ZERO);
+    digits++;
   }
-  return bytes;
+  return part === 4 ? bytes : undefined;
 }
 
 function parseIpv6(text: string): Uint8Array | undefined {

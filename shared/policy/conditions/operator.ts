@@ -2,7 +2,12 @@
 
 import type { SubstitutedValue } from "../variables.js";
 
-export interface ConditionOperator {
+/**
+ * A condition operator. `P` is a policy value in the form parsePolicy prepares once and keeps in
+ * the parsed policy, so it must be plain data. `C` is a request value in the form it is compared
+ * in, prepared once per evaluation of a clause.
+ */
+export interface ConditionOperator<P = unknown, C = unknown> {
   /**
    * True for the negated forms (StringNotEquals, NotIpAddress and the like): a context value
    * satisfies them when it matches none of the policy values.
@@ -12,8 +17,12 @@ export interface ConditionOperator {
   readonly acceptsPolicyVariables: boolean;
   /** Returns why a policy value is invalid for this operator, such as "is not a number", or undefined. */
   validateValue(policyValue: string): string | undefined;
-  /** Returns whether one context value matches one policy value, ignoring `negated`. */
-  matches(contextValue: string, policyValue: string): boolean;
+  /** Prepares a policy value. An invalid value gets a form that matches no request value. */
+  preparePolicyValue(policyValue: string): P;
+  /** Prepares a request value, or returns undefined when it can match no policy value. */
+  prepareContextValue(contextValue: string): C | undefined;
+  /** Returns whether one prepared request value matches one prepared policy value, ignoring `negated`. */
+  matches(contextValue: C, policyValue: P): boolean;
   /**
    * `matches` for a policy value whose variables were substituted. Defined exactly when
    * `acceptsPolicyVariables` is true.
@@ -23,28 +32,35 @@ export interface ConditionOperator {
 
 export type OperatorEntry = readonly [name: string, operator: ConditionOperator];
 
-interface OperatorSpec {
+interface OperatorSpec<P, C> {
   validateValue?: (policyValue: string) => string | undefined;
-  matches: (contextValue: string, policyValue: string) => boolean;
+  preparePolicyValue: (policyValue: string) => P;
+  prepareContextValue: (contextValue: string) => C | undefined;
+  matches: (contextValue: C, policyValue: P) => boolean;
   /** Given only for operators whose values may contain policy variables. */
   matchesSubstituted?: (contextValue: string, policyValue: SubstitutedValue) => boolean;
 }
 
+/** Returns a string unchanged, for operators that compare values as written. */
+export function asWritten(value: string): string {
+  return value;
+}
+
 /** Builds the registry entry of an operator from its matching rule. */
-export function defineOperator(name: string, spec: OperatorSpec, negated = false): OperatorEntry {
-  return [
-    name,
-    {
-      negated,
-      acceptsPolicyVariables: spec.matchesSubstituted !== undefined,
-      validateValue: spec.validateValue ?? (() => undefined),
-      matches: spec.matches,
-      ...(spec.matchesSubstituted === undefined ? {} : { matchesSubstituted: spec.matchesSubstituted }),
-    },
-  ];
+export function defineOperator<P, C>(name: string, spec: OperatorSpec<P, C>, negated = false): OperatorEntry {
+  const operator: ConditionOperator<P, C> = {
+    negated,
+    acceptsPolicyVariables: spec.matchesSubstituted !== undefined,
+    validateValue: spec.validateValue ?? (() => undefined),
+    preparePolicyValue: spec.preparePolicyValue,
+    prepareContextValue: spec.prepareContextValue,
+    matches: spec.matches,
+    ...(spec.matchesSubstituted === undefined ? {} : { matchesSubstituted: spec.matchesSubstituted }),
+  };
+  return [name, operator];
 }
 
 /** Builds a positive operator and its negated form, which share the matching rule. */
-export function defineOperatorPair(positive: string, negated: string, spec: OperatorSpec): OperatorEntry[] {
+export function defineOperatorPair<P, C>(positive: string, negated: string, spec: OperatorSpec<P, C>): OperatorEntry[] {
   return [defineOperator(positive, spec), defineOperator(negated, spec, true)];
 }

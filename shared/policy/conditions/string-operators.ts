@@ -1,9 +1,10 @@
 /** String, Bool and Arn condition operators. */
 
-import { isArnLike, matchesArn, matchesArnGlob } from "../arn.js";
-import { foldCase, matchesGlob, matchesWildcard } from "../wildcard.js";
+import { compileArnPattern, isArnLike, matchesArnGlob, matchesArnPattern } from "../arn.js";
+import { compileGlob, compileGlobTokens, matchesGlob } from "../glob.js";
 import type { SubstitutedValue } from "../variables.js";
-import { defineOperator, defineOperatorPair, type OperatorEntry } from "./operator.js";
+import { foldCase } from "../wildcard.js";
+import { asWritten, defineOperator, defineOperatorPair, type OperatorEntry } from "./operator.js";
 
 function validateBoolean(policyValue: string): string | undefined {
   const lower = policyValue.toLowerCase();
@@ -14,32 +15,44 @@ function validateArnPattern(policyValue: string): string | undefined {
   return policyValue === "*" || isArnLike(policyValue) ? undefined : 'must be an ARN or "*"';
 }
 
+function toLowerCase(value: string): string {
+  return value.toLowerCase();
+}
+
 const arnSpec = {
   validateValue: validateArnPattern,
-  matches: matchesArnValue,
+  preparePolicyValue: compileArnPattern,
+  prepareContextValue: asWritten,
+  // A policy value that is not an ARN pattern was compiled to null and matches nothing.
+  matches: (contextValue: string, policyValue: ReturnType<typeof compileArnPattern>) =>
+    policyValue !== null && matchesArnPattern(policyValue, contextValue),
   matchesSubstituted: (contextValue: string, policyValue: SubstitutedValue) => matchesArnGlob(policyValue.pattern, contextValue),
 };
 
-function matchesArnValue(contextValue: string, policyValue: string): boolean {
-  return matchesArn(policyValue, contextValue);
-}
-
 export const STRING_OPERATORS: readonly OperatorEntry[] = [
   ...defineOperatorPair("StringEquals", "StringNotEquals", {
+    preparePolicyValue: asWritten,
+    prepareContextValue: asWritten,
     matches: (contextValue, policyValue) => contextValue === policyValue,
     matchesSubstituted: (contextValue, policyValue) => contextValue === policyValue.text,
   }),
   ...defineOperatorPair("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", {
-    matches: (contextValue, policyValue) => foldCase(contextValue) === foldCase(policyValue),
+    preparePolicyValue: foldCase,
+    prepareContextValue: foldCase,
+    matches: (contextValue, policyValue) => contextValue === policyValue,
     matchesSubstituted: (contextValue, policyValue) => foldCase(contextValue) === foldCase(policyValue.text),
   }),
   ...defineOperatorPair("StringLike", "StringNotLike", {
-    matches: (contextValue, policyValue) => matchesWildcard(policyValue, contextValue),
-    matchesSubstituted: (contextValue, policyValue) => matchesGlob(policyValue.pattern, contextValue),
+    preparePolicyValue: compileGlob,
+    prepareContextValue: asWritten,
+    matches: (contextValue, policyValue) => matchesGlob(policyValue, contextValue),
+    matchesSubstituted: (contextValue, policyValue) => matchesGlob(compileGlobTokens(policyValue.pattern), contextValue),
   }),
   defineOperator("Bool", {
     validateValue: validateBoolean,
-    matches: (contextValue, policyValue) => contextValue.toLowerCase() === policyValue.toLowerCase(),
+    preparePolicyValue: toLowerCase,
+    prepareContextValue: toLowerCase,
+    matches: (contextValue, policyValue) => contextValue === policyValue,
   }),
   // IAM documents ArnEquals and ArnLike as the same test, wildcards included.
   ...defineOperatorPair("ArnEquals", "ArnNotEquals", arnSpec),

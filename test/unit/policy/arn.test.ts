@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { matchesArn, splitArn } from "../../../shared/policy/index.js";
+import { globAndValue, referenceGlobMatch } from "./fixtures.js";
 
 const ROLE = "arn:aws:iam::444455556666:role/Deploy";
 
@@ -35,8 +37,39 @@ describe("matchesArn", () => {
     ["arn:aws:iam*:444455556666:role/Deploy", ROLE, false],
     ["arn:aws:iam::444455556666:role/Deploy", "role/Deploy", false],
     ["arn:aws:iam::444455556666", "arn:aws:iam::444455556666", false],
+    ["arn:aws:s?:::photos/a", "arn:aws:s3:::photos/a", true],
+    ["arn:aws:*:::photos/*", "arn:aws:s3:::photos/a:b", true],
+    ["arn:aws:*:::photos/*", "arn:aws:s3::1:photos/a", false],
+    ["arn:aws:s3:::photos/?", "arn:aws:s3:::photos/😀", true],
+    ["arn:aws:s3:::photos/\uD83D*", "arn:aws:s3:::photos/😀", false],
   ])("%s against %s is %s", (pattern, arn, expected) => {
     expect(matchesArn(pattern, arn)).toBe(expected);
+  });
+
+  it("agrees with matching the six parts one by one", () => {
+    // Six glob and value pairs joined by colons give ARN-shaped pairs, and parts may hold colons too.
+    const parts = fc.array(globAndValue(["a", "b", ":", "*", "?", "/", "😀"], 4, true), { minLength: 6, maxLength: 6 });
+    const arnShaped = parts.map((pairs): [string, string] => [
+      pairs.map(([pattern]) => pattern).join(":"),
+      pairs.map(([, value]) => value).join(":"),
+    ]);
+    let matches = 0;
+
+    fc.assert(
+      fc.property(fc.oneof(arnShaped, globAndValue(["a", ":", "*", "?"], 8)), ([pattern, arn]) => {
+        const patternParts = splitArn(pattern);
+        const arnParts = splitArn(arn);
+        const partsMatch =
+          patternParts !== undefined &&
+          arnParts !== undefined &&
+          patternParts.every((part, index) => referenceGlobMatch(part, arnParts[index]!));
+        const expected = pattern === "*" || partsMatch;
+        if (expected) matches++;
+        expect(matchesArn(pattern, arn)).toBe(expected);
+      }),
+      { seed: 20261205, numRuns: 5_000 },
+    );
+    expect(matches).toBeGreaterThan(300);
   });
 });
 

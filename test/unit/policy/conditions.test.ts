@@ -145,8 +145,10 @@ describe("condition operators", () => {
     ["NumericLessThanEquals", 3600, "3601", false],
     ["NumericGreaterThan", -1.5, "-1", true],
     ["NumericGreaterThan", -1.5, "-1.5", false],
-    ["NumericGreaterThanEquals", "1e3", "1000", true],
-    ["NumericGreaterThanEquals", "1e3", "999", false],
+    ["NumericGreaterThanEquals", "1000", "1000", true],
+    ["NumericGreaterThanEquals", "1000", "999", false],
+    ["NumericEquals", 1000, "1e3", true],
+    ["NumericEquals", "0.5", "5E-1", true],
     ["NumericLessThanIfExists", 3600, undefined, true],
     // Date
     ["DateEquals", "2026-01-31T12:00:00Z", "2026-01-31T13:00:00+01:00", true],
@@ -252,6 +254,18 @@ describe("condition operators", () => {
     expect(() =>
       evaluateIdentityPolicies([policy], { action: "sts:AssumeRole", resource: ROLE_ARN, keys: { "aws:userid": "a", "aws:UserId": "b" } }),
     ).toThrow(TypeError);
+  });
+
+  it.each<[string, object, Record<string, string>, string]>([
+    ["no conditions", {}, { "aws:username": "a", "aws:userid": "b", "AWS:UserId": "c" }, '"aws:userid" and "AWS:UserId"'],
+    ["conditions", { Condition: { StringEquals: { "aws:userid": "b" } } }, { "aws:userid": "b", "AWS:USERID": "c" }, '"aws:userid" and "AWS:USERID"'],
+    ["non-ASCII names", {}, { "tag:Été": "a", "tag:été": "b" }, '"tag:Été" and "tag:été"'],
+  ])("names keys that differ only in case with %s", (_name, extra, keys, names) => {
+    const policy = policyOf("identity", { Effect: "Allow", Action: "*", Resource: "*", ...extra });
+
+    expect(() => evaluateIdentityPolicies([policy], { action: "sts:AssumeRole", resource: ROLE_ARN, keys })).toThrow(
+      `Condition keys ${names} differ only in case`,
+    );
   });
 });
 

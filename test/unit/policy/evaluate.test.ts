@@ -477,3 +477,55 @@ describe("evaluateResourcePolicy conditions", () => {
     expect(evaluateResourcePolicy(trust, request("repo:acme/other:ref:refs/heads/main")).decision).toBe("ImplicitDeny");
   });
 });
+
+describe("parsed policy as data", () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, meant literally.
+  const HOME = "arn:aws:s3:::home/${aws:username}/*";
+  const policy = policyOf("identity", [
+    allow(["s3:Get*", "S3:list?ucket"], ["arn:aws:s3:::photos/*", HOME]),
+    deny("s3:*", "*", { Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+    allow(ASSUME, "arn:aws:iam::*:role/team/*", {
+      Condition: {
+        IpAddress: { "aws:SourceIp": ["10.0.0.0/8", "2001:db8::/32"] },
+        NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
+        DateLessThan: { "aws:CurrentTime": "2027-01-01T00:00:00Z" },
+        StringEqualsIgnoreCase: { "aws:RequestedRegion": "EU-WEST-1" },
+        ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:user/*" },
+      },
+    }),
+  ]);
+  const teamRole = "arn:aws:iam::444455556666:role/team/Dev";
+  const conditionKeys = {
+    "aws:SourceIp": "10.1.2.3",
+    "aws:MultiFactorAuthAge": "60",
+    "aws:CurrentTime": "2026-12-04T10:00:00Z",
+    "aws:RequestedRegion": "eu-west-1",
+    "aws:PrincipalArn": ALICE_ARN,
+  };
+  const requests = [
+    { action: "s3:GetObject", resource: "arn:aws:s3:::photos/cat.jpg", keys: {} },
+    { action: "s3:ListBucket", resource: "arn:aws:s3:::home/alice/notes", keys: { "aws:username": "alice" } },
+    { action: "s3:GetObject", resource: "arn:aws:s3:::home/bob/notes", keys: { "aws:username": "alice" } },
+    { action: "s3:GetObject", resource: "arn:aws:s3:::photos/cat.jpg", keys: { "aws:SecureTransport": "false" } },
+    { action: ASSUME, resource: teamRole, keys: conditionKeys },
+    { action: ASSUME, resource: teamRole, keys: { ...conditionKeys, "aws:SourceIp": "2001:db9::1" } },
+  ];
+  const expected = requests.map((request) => evaluateIdentityPolicies([policy], request));
+
+  it("covers every decision", () => {
+    expect(new Set(expected.map((evaluation) => evaluation.decision))).toEqual(new Set(["Allow", "ExplicitDeny", "ImplicitDeny"]));
+  });
+
+  it.each([
+    ["a JSON round trip", () => JSON.parse(JSON.stringify(policy))],
+    ["structuredClone", () => structuredClone(policy)],
+    ["no compiled form", () => ({ kind: policy.kind, version: policy.version, statements: policy.statements })],
+    ["a compiled form of another layout", () => ({ ...policy, compiled: { format: 0, statements: [] } })],
+  ])("decides alike after %s", (_name, copy) => {
+    const copied = copy();
+
+    requests.forEach((request, index) => {
+      expect(evaluateIdentityPolicies([copied], request)).toEqual(expected[index]);
+    });
+  });
+});

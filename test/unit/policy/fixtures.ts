@@ -1,5 +1,6 @@
 /** Shared accounts, principals and builders for the policy engine tests. */
 
+import fc from "fast-check";
 import { parsePolicy } from "../../../shared/policy/index.js";
 import type { Policy, PolicyKind, PrincipalIdentity } from "../../../shared/policy/index.js";
 
@@ -39,6 +40,50 @@ export function documentOf(statements: object | readonly object[], extra: object
 /** Parses statements as a policy of the given kind. */
 export function policyOf(kind: PolicyKind, statements: object | readonly object[]): Policy {
   return parsePolicy(documentOf(statements), kind);
+}
+
+/**
+ * Matches a glob by dynamic programming over code points: `*` takes any run, `?` one code point.
+ * Slow but plainly right, so the engine's matcher is checked against it.
+ */
+export function referenceGlobMatch(pattern: string, value: string): boolean {
+  const characters = [...value];
+  // reachable[n] is whether the pattern read so far can match the first n characters.
+  let reachable = characters.map(() => false).concat(false);
+  reachable[0] = true;
+  for (const token of pattern) {
+    const next = reachable.map(() => false);
+    let starReach = false;
+    for (let length = 0; length <= characters.length; length++) {
+      if (token === "*") {
+        starReach ||= reachable[length]!;
+        next[length] = starReach;
+      } else if (length > 0) {
+        next[length] = reachable[length - 1]! && (token === "?" || token === characters[length - 1]);
+      }
+    }
+    reachable = next;
+  }
+  return reachable[characters.length]!;
+}
+
+/**
+ * Pairs of glob and value over a small alphabet. Half the globs, or all with `derivedOnly`, are
+ * written from their value with some characters replaced by a wildcard or dropped, so that
+ * matches are common.
+ */
+export function globAndValue(alphabet: readonly string[], maxLength: number, derivedOnly = false): fc.Arbitrary<[string, string]> {
+  const text = fc.array(fc.constantFrom(...alphabet), { maxLength }).map((characters) => characters.join(""));
+  const edits = fc.array(fc.constantFrom("keep", "keep", "?", "*", "drop"), { minLength: maxLength, maxLength });
+  const derived = fc.tuple(text, edits).map(([value, chosen]): [string, string] => {
+    const pattern = [...value].map((character, index) => {
+      const edit = chosen[index]!;
+      if (edit === "keep") return character;
+      return edit === "drop" ? "" : edit;
+    });
+    return [pattern.join(""), value];
+  });
+  return derivedOnly ? derived : fc.oneof(fc.tuple(text, text), derived);
 }
 
 /** Runs `action` and returns the error it throws, failing when it throws nothing. */

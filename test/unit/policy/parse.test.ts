@@ -114,11 +114,11 @@ describe("parsePolicy valid documents", () => {
   it("keeps number text and boolean values", () => {
     const document =
       '{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": ' +
-      '{"NumericEquals": {"n": [1.10, 10, -2e3]}, "Bool": {"b": false}}}}';
+      '{"NumericEquals": {"n": [1.10, 10, -2.50]}, "Bool": {"b": false}}}}';
 
     const policy = parsePolicy(document, "identity");
 
-    expect(policy.statements[0]!.conditions.map((clause) => clause.values)).toEqual([["1.10", "10", "-2e3"], ["false"]]);
+    expect(policy.statements[0]!.conditions.map((clause) => clause.values)).toEqual([["1.10", "10", "-2.50"], ["false"]]);
   });
 
   it("keeps a trust principal", () => {
@@ -226,6 +226,8 @@ describe("parsePolicy invalid documents", () => {
     ["empty condition array", "identity", conditionOf({ StringEquals: { k: [] } }), 'Statement[0]: StringEquals "k" must not be an empty array'],
     ["Numeric value not a number", "identity", conditionOf({ NumericLessThan: { "aws:MultiFactorAuthAge": "an hour" } }), 'Statement[0]: NumericLessThan "aws:MultiFactorAuthAge" value "an hour" is not a number'],
     ["Numeric hexadecimal", "identity", conditionOf({ NumericEquals: { n: "0x10" } }), 'Statement[0]: NumericEquals "n" value "0x10" is not a number'],
+    ["Numeric exponent string", "identity", conditionOf({ NumericLessThan: { "aws:MultiFactorAuthAge": "1e3" } }), 'Statement[0]: NumericLessThan "aws:MultiFactorAuthAge" value "1e3" uses exponent notation; write it as an integer or a decimal such as 1000 or 0.5'],
+    ["Numeric exponent number", "identity", '{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"NumericEquals": {"n": [1, 2.5E-1]}}}}', 'Statement: NumericEquals "n" value "2.5E-1" uses exponent notation; write it as an integer or a decimal such as 1000 or 0.5'],
     ["Date invalid day", "identity", conditionOf({ DateLessThan: { "aws:CurrentTime": "2026-02-30" } }), 'Statement[0]: DateLessThan "aws:CurrentTime" value "2026-02-30" is not an ISO 8601 date or epoch seconds'],
     ["Date time without zone", "identity", conditionOf({ DateLessThan: { "aws:CurrentTime": "2026-01-01T00:00:00" } }), 'Statement[0]: DateLessThan "aws:CurrentTime" value "2026-01-01T00:00:00" is not an ISO 8601 date or epoch seconds'],
     ["Bool value yes", "identity", conditionOf({ Bool: { "aws:SecureTransport": "yes" } }), 'Statement[0]: Bool "aws:SecureTransport" value "yes" must be "true" or "false"'],

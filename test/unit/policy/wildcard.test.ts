@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { foldCase, matchesWildcard } from "../../../shared/policy/index.js";
+import { globAndValue, referenceGlobMatch } from "./fixtures.js";
 
 describe("matchesWildcard", () => {
   it.each<[string, string, boolean]>([
@@ -49,6 +51,14 @@ describe("matchesWildcard", () => {
     ["??", "😀", false],
     ["a?c", "a😀c", true],
     ["*😀", "smile 😀", true],
+    // Half of a surrogate pair is a character of its own and never matches part of a pair.
+    ["\uD83D*", "😀", false],
+    ["*\uDE00", "😀", false],
+    ["a*\uDE00*", "a😀b", false],
+    ["\uD83D\uDE00", "😀", true],
+    ["?\uDE00", "😀", false],
+    ["??", "\uDE00\uD83D", true],
+    ["*?\uDE00", "a\uD83D\uDE00", false],
     ["sts:*", "sts:AssumeRole", true],
     ["sts:Assume*", "sts:AssumeRoleWithSAML", true],
     ["iam:*AccessKey*", "iam:CreateAccessKey", true],
@@ -76,6 +86,21 @@ describe("matchesWildcard", () => {
 
     expect(matchesWildcard(`x*${piece}*y`, hit)).toBe(true);
     expect(matchesWildcard(`x*${piece}*y`, miss)).toBe(false);
+  });
+
+  it("agrees with matching code point by code point", () => {
+    const alphabet = ["a", "b", "*", "?", "é", "😀", "\uD83D", "\uDE00"];
+    let matches = 0;
+
+    fc.assert(
+      fc.property(globAndValue(alphabet, 9), ([pattern, value]) => {
+        const expected = referenceGlobMatch(pattern, value);
+        if (expected) matches++;
+        expect(matchesWildcard(pattern, value)).toBe(expected);
+      }),
+      { seed: 20261205, numRuns: 5_000 },
+    );
+    expect(matches).toBeGreaterThan(1_000);
   });
 
   it("keeps character count when folding", () => {
