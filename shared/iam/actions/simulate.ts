@@ -66,6 +66,8 @@ function callerIdentity(callerArn: string | undefined): PrincipalIdentity | unde
   return { type: "AWS", names: [callerArn], ...(accountId === undefined ? {} : { accountId }) };
 }
 
+// NOTE: ResourceHandlingOption (EC2 scenarios) is accepted and ignored, and keys such as
+// aws:username are not filled in from the simulated principal: callers pass them as ContextEntries.
 async function run(context: CallContext, request: SimulationRequest, principalPolicies: SourcedPolicy[]) {
   if (request.ResourcePolicy !== undefined && request.CallerArn === undefined && request.PolicySourceArn === undefined) {
     throw new ServiceError("InvalidInput", "CallerArn is required when ResourcePolicy is given to SimulateCustomPolicy.");
