@@ -51,6 +51,14 @@ async function roleResource(context: CallContext, roleName: string): Promise<{ r
   return { role, arn: role?.arn ?? `${entityArnPrefix(context, "role")}/${roleName}` };
 }
 
+/** Authorizes an action on a role of the caller's account, then returns the role or raises NoSuchEntity. */
+async function authorizedRole(context: CallContext, action: string, roleName: string): Promise<RoleRecord> {
+  const { role, arn } = await roleResource(context, roleName);
+  await authorizeIam(context, action, arn);
+  if (!role) throw new ServiceError("NoSuchEntity", `The role with name ${roleName} cannot be found.`);
+  return role;
+}
+
 export const createRole: ActionDefinition = {
   async run(raw, context) {
     const input = raw as RoleInput;
@@ -78,9 +86,7 @@ export const createRole: ActionDefinition = {
 export const getRole: ActionDefinition = {
   async run(raw, context) {
     const roleName = (raw as RoleInput).RoleName!;
-    const { role, arn } = await roleResource(context, roleName);
-    await authorizeIam(context, "GetRole", arn);
-    if (!role) throw new ServiceError("NoSuchEntity", `The role with name ${roleName} cannot be found.`);
+    const role = await authorizedRole(context, "GetRole", roleName);
     return { result: { Role: renderRole(role, true) } };
   },
 };
@@ -104,9 +110,7 @@ export const updateAssumeRolePolicy: ActionDefinition = {
   async run(raw, context) {
     const input = raw as RoleInput;
     const roleName = input.RoleName!;
-    const { role, arn } = await roleResource(context, roleName);
-    await authorizeIam(context, "UpdateAssumeRolePolicy", arn);
-    if (!role) throw new ServiceError("NoSuchEntity", `The role with name ${roleName} cannot be found.`);
+    const role = await authorizedRole(context, "UpdateAssumeRolePolicy", roleName);
     const principalIds = await checkTrustPolicy(context, input.PolicyDocument!);
     await context.store.updateTrustPolicy(role.accountId, roleName, input.PolicyDocument!, principalIds);
     return {};
@@ -117,9 +121,7 @@ export const updateRole: ActionDefinition = {
   async run(raw, context) {
     const input = raw as RoleInput;
     const roleName = input.RoleName!;
-    const { role, arn } = await roleResource(context, roleName);
-    await authorizeIam(context, "UpdateRole", arn);
-    if (!role) throw new ServiceError("NoSuchEntity", `The role with name ${roleName} cannot be found.`);
+    const role = await authorizedRole(context, "UpdateRole", roleName);
     await context.store.updateRole(role.accountId, roleName, {
       ...(input.Description === undefined ? {} : { description: input.Description }),
       ...(input.MaxSessionDuration === undefined ? {} : { maxSessionDuration: input.MaxSessionDuration }),
