@@ -15,7 +15,7 @@ export function setRuntime(dependencies: QueryDependencies): void {
 
 /**
  * Returns the handlers' dependencies, building them from the environment once per cold start
- * when nobody installed them: OPEN_STS_KEYRING_FILE names a JSON key ring file, and
+ * unless setRuntime installed them: OPEN_STS_KEYRING_FILE names a JSON key ring file, and
  * OPEN_STS_DYNAMODB_ENDPOINT optionally points the DynamoDB client at another endpoint.
  */
 export function getRuntime(): Promise<QueryDependencies> {

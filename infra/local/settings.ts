@@ -27,7 +27,7 @@ export interface LocalSettings {
 /**
  * Reads the local host's settings: PORT, OPEN_STS_DATA_DIR, OPEN_STS_ROOT_ACCESS_KEY_ID,
  * OPEN_STS_ROOT_SECRET_ACCESS_KEY and OPEN_STS_CONFIG (a YAML file that may list more accounts).
- * Throws an Error whose message says which setting is wrong.
+ * Throws an Error whose message names the invalid setting.
  */
 export function readLocalSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
   const port = env.PORT === undefined || env.PORT === "" ? DEFAULT_PORT : Number(env.PORT);

@@ -5,7 +5,7 @@ import type { KeyRing } from "../credentials/keyring.js";
 import type { XmlObject } from "../protocol/xml.js";
 import type { IamStore } from "../store/iam-store.js";
 
-/** What an action needs: the authenticated caller and the service's dependencies. */
+/** Context of one action call: the authenticated caller and the service's dependencies. */
 export interface CallContext {
   caller: Caller;
   store: IamStore;

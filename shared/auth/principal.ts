@@ -39,7 +39,7 @@ export interface Caller {
   signingRegion: string;
 }
 
-/** The ARN that `aws:PrincipalArn` carries: for a role session that is the role's ARN. */
+/** Returns the ARN that `aws:PrincipalArn` carries, which for a role session is the role's ARN. */
 export function principalArn(principal: Principal): string {
   return principal.kind === "assumed-role" ? principal.roleArn : principal.arn;
 }

@@ -35,8 +35,10 @@ export async function sealSessionToken(ring: KeyRing, claims: SessionClaims): Pr
   return seal(ring, "session-token", { v: TOKEN_VERSION, ...claims }, { akid: claims.accessKeyId });
 }
 
-/** Opens a session token for the access key that signed the request; undefined when it is not a
- *  valid token of this deployment or was issued to another key. */
+/**
+ * Opens a session token for the access key that signed the request. Returns undefined when it
+ * is not a valid token of this deployment or was issued to another key.
+ */
 export async function openSessionToken(ring: KeyRing, token: string, accessKeyId: string): Promise<SessionClaims | undefined> {
   const opened = await open(ring, "session-token", token);
   if (!opened || opened.header.akid !== accessKeyId) return undefined;

@@ -19,7 +19,7 @@ export async function authorizeIam(context: CallContext, action: string, resourc
   );
 }
 
-/** The ARN prefix of an entity type in the caller's account, e.g. `arn:aws:iam::123456789012:user`. */
+/** Returns the ARN prefix of an entity type in the caller's account, e.g. `arn:aws:iam::123456789012:user`. */
 export function entityArnPrefix(context: CallContext, type: "user" | "role"): string {
   return `arn:${context.config.partition}:iam::${context.caller.principal.accountId}:${type}`;
 }

@@ -31,7 +31,7 @@ import {
 } from "./actions/simulate.js";
 import { createUser, deleteUser, getUser, listUsers } from "./actions/users.js";
 
-/** The IAM actions served so far; the other actions of the model answer InvalidAction. */
+/** The IAM actions served so far; the other actions of the model return InvalidAction. */
 export const iamActions: ActionTable = {
   CreateUser: createUser,
   GetUser: getUser,

@@ -295,7 +295,7 @@ export class IamStore {
 
   /**
    * Creates an access key for a user, or for the account's root when `userName` is undefined.
-   * The user's key counter is raised first under a condition that enforces the quota; if the
+   * The user's key counter is raised first under a condition that enforces the quota. If the
    * key item then fails to be written, the counter is lowered again.
    */
   async createAccessKey(accountId: string, userName: string | undefined, now: Date): Promise<AccessKeyWithSecret> {
@@ -320,7 +320,7 @@ export class IamStore {
   /**
    * Writes the root access key that the operator configures (local bootstrap), replacing an older
    * copy. A configured key that was replaced by another one is deleted, so changing the key in the
-   * configuration revokes the old one; root keys made through CreateAccessKey are kept.
+   * configuration revokes the old one. Root keys made through CreateAccessKey are kept.
    */
   async putRootAccessKey(accountId: string, accessKeyId: string, secretAccessKey: string, now: Date): Promise<void> {
     const existing = await this.getAccessKey(accessKeyId);

@@ -2,7 +2,7 @@ import type { ActionTable } from "../api/action.js";
 import { assumeRole } from "./assume-role.js";
 import { getCallerIdentity } from "./get-caller-identity.js";
 
-/** The STS actions served so far; the other actions of the model answer InvalidAction. */
+/** The STS actions served so far; the other actions of the model return InvalidAction. */
 export const stsActions: ActionTable = {
   AssumeRole: assumeRole,
   GetCallerIdentity: getCallerIdentity,
