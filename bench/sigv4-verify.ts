@@ -57,7 +57,7 @@ async function verifyOnce(): Promise<void> {
   await verifySignature(request, parseSignature(request), options);
 }
 
-/** The alternative: rebuild the request from its signed headers and re-sign it with smithy. */
+/** Rebuilds the request from its signed headers and re-signs it with smithy, the alternative design. */
 async function smithyResignOnce(): Promise<void> {
   const parsed = parseSignature(request);
   const headers: Record<string, string> = {};

@@ -107,7 +107,7 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
     response.end(result.body);
   } catch (error) {
     // The handlers turn every fault into an AWS error, so this is the host's own failure,
-    // such as a client that aborted its upload; API Gateway would answer 500 here too.
+    // such as a client that aborted its upload; API Gateway would return 500 here too.
     logger.error("local host failed to serve a request", { requestId, error: error as Error });
     if (!response.headersSent) {
       sendError(response, 500, "InternalFailure", "The request processing has failed because of an unknown error.", requestId);

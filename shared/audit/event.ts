@@ -33,6 +33,9 @@ export interface AuditEvent {
   recipientAccountId?: string;
 }
 
+/** CloudTrail's userIdentity.type for each kind of principal. */
+const IDENTITY_TYPES = { root: "Root", user: "IAMUser", "assumed-role": "AssumedRole" } as const;
+
 export interface AuditInput {
   service: string;
   action: string;
@@ -63,7 +66,7 @@ export function buildAuditEvent(audit: AuditInput): AuditEvent {
   if (audit.caller) {
     const { principal } = audit.caller;
     event.userIdentity = {
-      type: principal.kind === "root" ? "Root" : principal.kind === "user" ? "IAMUser" : "AssumedRole",
+      type: IDENTITY_TYPES[principal.kind],
       principalId: principal.userId,
       arn: principal.arn,
       accountId: principal.accountId,

@@ -12,7 +12,7 @@ export function roleArn(partition: string, accountId: string, path: string, role
   return `arn:${partition}:iam::${accountId}:role${path}${roleName}`;
 }
 
-/** Builds the ARN of a role session, which holds the role's name without its path, as AWS builds it. */
+/** Builds the ARN of a role session. It contains the role's name without its path, as in AWS. */
 export function assumedRoleArn(partition: string, accountId: string, roleName: string, sessionName: string): string {
   return `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;
 }

@@ -25,7 +25,8 @@ export async function resolveTrustPrincipals(policy: Policy, store: IamStore, pa
           : type === "user"
             ? await store.getUser(accountId!, name!)
             : await store.getRole(accountId!, name!);
-      const uniqueId = entity === undefined ? undefined : "userId" in entity ? entity.userId : entity.roleId;
+      let uniqueId: string | undefined;
+      if (entity !== undefined) uniqueId = "userId" in entity ? entity.userId : entity.roleId;
       if (uniqueId === undefined || entity?.arn !== arn) {
         throw new ServiceError("MalformedPolicyDocument", `Invalid principal in policy: "AWS":"${arn}"`);
       }

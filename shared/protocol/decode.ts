@@ -154,18 +154,18 @@ class Decoder {
   private checkString(shape: StringShape, raw: string, path: string): void {
     // Lengths count code points, as AWS's Java-based validators do for these patterns.
     const length = raw.length < 128 && isAscii(raw) ? raw.length : [...raw].length;
-    const shown = shape.sensitive ? "" : ` '${raw}'`;
+    const quotedValue = shape.sensitive ? "" : ` '${raw}'`;
     if (shape.min !== undefined && length < shape.min) {
-      this.failures.push(`Value${shown} at '${path}' failed to satisfy constraint: Member must have length greater than or equal to ${shape.min}`);
+      this.failures.push(`Value${quotedValue} at '${path}' failed to satisfy constraint: Member must have length greater than or equal to ${shape.min}`);
     }
     if (shape.max !== undefined && length > shape.max) {
-      this.failures.push(`Value${shown} at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${shape.max}`);
+      this.failures.push(`Value${quotedValue} at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${shape.max}`);
     }
     if (shape.pattern !== undefined && !compilePattern(shape.pattern).test(raw)) {
-      this.failures.push(`Value${shown} at '${path}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${shape.pattern}`);
+      this.failures.push(`Value${quotedValue} at '${path}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${shape.pattern}`);
     }
     if (shape.enum !== undefined && !shape.enum.includes(raw)) {
-      this.failures.push(`Value${shown} at '${path}' failed to satisfy constraint: Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
+      this.failures.push(`Value${quotedValue} at '${path}' failed to satisfy constraint: Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
     }
   }
 

@@ -35,7 +35,7 @@ const STATUS_BY_CODE = {
 export type ErrorCode = keyof typeof STATUS_BY_CODE;
 
 export interface ServiceErrorOptions {
-  /** Overrides the status AWS uses for the code, for the few codes IAM and STS answer differently. */
+  /** Overrides the status AWS uses for the code, for the few codes whose status differs between IAM and STS. */
   status?: number;
   cause?: unknown;
   /** Facts for the log that the caller does not see, such as why a policy denied; never secrets. */

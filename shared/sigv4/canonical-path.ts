@@ -4,9 +4,9 @@ import { uriEncode } from "./uri-encode.js";
 const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/;
 
 /**
- * Builds the canonical URI of a request for every AWS service but S3: the path as received on the
- * wire, optionally normalised (empty and `.` segments dropped, `..` removing the segment before
- * it, a trailing `/` kept), then URI-encoded once more. Percent-encoding already on the wire is
+ * Builds the canonical URI of a request for every AWS service but S3. It starts from the path as
+ * received on the wire, optionally normalised: empty and `.` segments are dropped, `..` removes the
+ * segment before it, and a trailing `/` is kept. The result is then URI-encoded once more. Percent-encoding already on the wire is
  * encoded again (`%20` becomes `%2520`), as @smithy/signature-v4 does for these services.
  *
  * Why not @smithy/signature-v4: its `getCanonicalPath` ties normalising to escaping (one

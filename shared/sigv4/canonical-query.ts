@@ -8,9 +8,9 @@ import type { QueryParam } from "./query-params.js";
  * `omitSessionToken` also leaves out X-Amz-Security-Token, for presigned URLs to which the token
  * was added after signing (vector post-sts-header-after).
  *
- * Why not smithy's `getCanonicalQuery`: it takes decoded values in an object, so the raw query
- * would first go through decodeURIComponent (which throws on a stray `%`) and a parameter
- * without `=` would need a value invented for it (smithy drops null values from the string).
+ * Why not smithy's `getCanonicalQuery`: it takes decoded values in an object. The raw query would
+ * first go through decodeURIComponent, which throws on a stray `%`. A parameter without `=` would
+ * also need an invented value, because smithy drops null values from the string.
  * Its HttpRequest.clone also copies the query in time quadratic in the number of parameters.
  */
 export function canonicalQuery(params: readonly QueryParam[], omitSessionToken: boolean): string {

@@ -85,7 +85,7 @@ export async function verifySignature(
   // A presigned URL may have had its X-Amz-Security-Token appended after signing (vector
   // post-sts-header-after). Such a token is accepted unsigned only because the token itself
   // binds the access key id and the secret, so swapping it gains nothing.
-  // NOTE: the caller is not told whether the token was signed, so unsigned tokens cannot be counted yet.
+  // NOTE: the result does not report whether the token was signed, so unsigned tokens cannot be counted yet.
   if (parsed.form === "query" && parsed.sessionToken !== undefined) {
     const query = canonicalQuery(params, true);
     if (

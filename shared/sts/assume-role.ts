@@ -15,8 +15,10 @@ const DEFAULT_DURATION_SECONDS = 3600;
 const CHAINED_MAX_DURATION_SECONDS = 3600;
 const ACTION = "sts:AssumeRole";
 
-/** Session-shaping parameters that later work adds; until then they are refused rather than ignored,
- *  because ignoring a session policy would grant more than the caller asked for. */
+/**
+ * Session-shaping parameters that are not implemented yet. They are rejected rather than ignored,
+ * because ignoring a session policy would grant more than the caller requested.
+ */
 const NOT_YET_SUPPORTED = [
   "Policy",
   "PolicyArns",

@@ -94,8 +94,8 @@ describe("local host", () => {
     expect((await awsCli(second.url, newRoot, ["sts", "get-caller-identity"])).exitCode).toBe(0);
     expect((await awsCli(second.url, oldRoot, ["sts", "get-caller-identity"])).stderr).toContain("InvalidClientTokenId");
     // A root key made through CreateAccessKey is the owner's to delete.
-    const made = { accessKeyId: extra.AccessKeyId!, secretAccessKey: extra.SecretAccessKey! };
-    expect((await awsCli(second.url, made, ["sts", "get-caller-identity"])).json.Arn).toBe("arn:aws:iam::000000000000:root");
+    const apiRootKey = { accessKeyId: extra.AccessKeyId!, secretAccessKey: extra.SecretAccessKey! };
+    expect((await awsCli(second.url, apiRootKey, ["sts", "get-caller-identity"])).json.Arn).toBe("arn:aws:iam::000000000000:root");
   });
 
   it.each([
