@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { buildDependencies } from "../../shared/api/dependencies.js";
 import type { QueryDependencies } from "../../shared/api/query-service.js";
 import { readServiceConfig } from "../../shared/config/service-config.js";
 import { type KeyMaterial, KeyRing } from "../../shared/credentials/keyring.js";
@@ -35,5 +36,5 @@ async function buildFromEnvironment(): Promise<QueryDependencies> {
     partition: config.partition,
     cacheTtlMs: config.cacheTtlSeconds * 1000,
   });
-  return { store, ring, config };
+  return buildDependencies(store, ring, config);
 }

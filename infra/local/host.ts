@@ -8,6 +8,8 @@ import { logger } from "../../functions/lib/logger.js";
 import type { QueryHandler } from "../../functions/lib/query-handler.js";
 import { setRuntime } from "../../functions/lib/runtime.js";
 import { handler as stsHandler } from "../../functions/sts/handler.js";
+import { corsPreflightHeaders, corsResponseHeaders } from "../../shared/api/cors.js";
+import { buildDependencies } from "../../shared/api/dependencies.js";
 import { MAX_BODY_BYTES } from "../../shared/api/query-service.js";
 import { readServiceConfig } from "../../shared/config/service-config.js";
 import { serviceOfRequest } from "../../shared/protocol/route.js";
@@ -57,7 +59,7 @@ export async function startLocalHost(settings: LocalSettings): Promise<LocalHost
       await store.ensureAccount(account.id, now);
       await store.putRootAccessKey(account.id, account.rootAccessKeyId, account.rootSecretAccessKey, now);
     }
-    setRuntime({ store, ring, config });
+    setRuntime(buildDependencies(store, ring, config));
 
     const server = createServer((request, response) => {
       void serve(request, response);
@@ -94,6 +96,15 @@ async function runCleanups(cleanups: Array<() => Promise<void> | void>): Promise
 
 async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const requestId = randomUUID();
+  const crossOrigin = request.headers.origin !== undefined;
+  if (crossOrigin) for (const [name, value] of Object.entries(corsResponseHeaders())) response.setHeader(name, value);
+  // API Gateway answers CORS preflight requests itself, without calling a function.
+  if (request.method === "OPTIONS" && crossOrigin && request.headers["access-control-request-method"] !== undefined) {
+    response.writeHead(204, corsPreflightHeaders());
+    response.end();
+    request.resume();
+    return;
+  }
   try {
     const body = await readBody(request);
     if (body === undefined) {

@@ -4,6 +4,8 @@ import { readLocalSettings } from "./settings.js";
 /** `npm start`: serves Open STS on loopback until interrupted. */
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // Local identity providers run on loopback over http; AWS deployments never allow them.
+  process.env.OPEN_STS_ALLOW_LOOPBACK_ISSUERS ??= "true";
   const settings = readLocalSettings();
   const host = await startLocalHost(settings);
   const root = settings.accounts[0]!;
@@ -13,6 +15,9 @@ async function main(): Promise<void> {
     [
       `Open STS ready at ${host.url} (${accountList(settings.accounts.map((account) => account.id))}, data ${storage})`,
       settings.demoRootKey ? "# Demo root key of account 000000000000, for local use only." : "# Root key of account 000000000000.",
+      ...(process.env.OPEN_STS_ALLOW_LOOPBACK_ISSUERS === "true"
+        ? ["# OpenID Connect issuers on http://127.0.0.1 and http://localhost are accepted (local mode)."]
+        : []),
       "# Paste into ~/.aws/config, then: aws --profile open-sts sts get-caller-identity",
       "[profile open-sts]",
       `endpoint_url = ${host.url}`,

@@ -11,7 +11,9 @@ import { parseFormEncoded } from "../protocol/query.js";
 import { renderError, renderResult } from "../protocol/response.js";
 import type { HttpRequestView } from "../sigv4/index.js";
 import type { IamStore } from "../store/iam-store.js";
+import type { KeySource } from "../federation/oidc/key-source.js";
 import type { ActionTable } from "./action.js";
+import type { RateLimiter } from "./rate-limiter.js";
 
 /** The largest request body accepted: room for a 100,000-character SAML assertion percent-encoded three times over. */
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -27,6 +29,10 @@ export interface QueryDependencies {
   store: IamStore;
   ring: KeyRing;
   config: ServiceConfig;
+  /** Verification keys of web identity providers. */
+  oidcKeys: KeySource;
+  /** Requests per source address to the unsigned actions. */
+  unsignedLimiter: RateLimiter;
 }
 
 export interface ClientFacts {
@@ -72,7 +78,11 @@ export async function handleQueryRequest(
     const params = readParameters(request);
     action = readAction(service.model, params);
 
-    if (!service.unsignedActions?.has(action)) {
+    const unsigned = service.unsignedActions?.has(action) === true;
+    if (unsigned && !dependencies.unsignedLimiter.take(client.sourceIp)) {
+      throw new ServiceError("Throttling", "Rate exceeded");
+    }
+    if (!unsigned) {
       caller = await authenticate(request, {
         store: dependencies.store,
         ring: dependencies.ring,
@@ -84,18 +94,19 @@ export async function handleQueryRequest(
       region = caller.signingRegion;
     }
     const definition = service.actions[action];
-    if (!definition || !caller) {
+    if (!definition || (definition.unsigned !== true) !== (caller !== undefined)) {
       throw new ServiceError("InvalidAction", `The action ${action} is not supported by this version of Open STS.`);
     }
     input = decodeInput(service.model, action, params);
-    const output = await definition.run(input, {
-      caller,
+    const context = {
       store: dependencies.store,
       ring: dependencies.ring,
       config: dependencies.config,
+      oidcKeys: dependencies.oidcKeys,
       requestId,
       facts: { now, region, ...client },
-    });
+    };
+    const output = definition.unsigned ? await definition.run(input, context) : await definition.run(input, { ...context, caller: caller! });
     return {
       statusCode: 200,
       headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },

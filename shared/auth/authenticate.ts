@@ -57,6 +57,7 @@ export async function authenticate(request: HttpRequestView, options: Authentica
         sessionName: role.sessionName,
         issuedAt: new Date(claims.issuedAt * 1000),
         expiresAt: new Date(claims.expiresAt * 1000),
+        ...(claims.attributes ? { attributes: claims.attributes } : {}),
       },
     };
   }

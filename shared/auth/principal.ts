@@ -1,3 +1,5 @@
+import type { SessionAttributes } from "../credentials/session-token.js";
+
 /** The authenticated principal of a request, in the forms GetCallerIdentity and policies see. */
 
 interface PrincipalBase {
@@ -25,6 +27,7 @@ export interface AssumedRolePrincipal extends PrincipalBase {
   sessionName: string;
   issuedAt: Date;
   expiresAt: Date;
+  attributes?: SessionAttributes;
 }
 
 export type Principal = RootPrincipal | UserPrincipal | AssumedRolePrincipal;

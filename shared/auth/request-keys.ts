@@ -11,9 +11,9 @@ export interface RequestFacts {
 }
 
 /** Builds the global `aws:` condition keys of a call by this caller. */
-export function globalConditionKeys(caller: Caller, facts: RequestFacts): Record<string, string> {
+export function globalConditionKeys(caller: Caller, facts: RequestFacts): Record<string, string | string[]> {
   const principal = caller.principal;
-  const keys: Record<string, string> = {
+  const keys: Record<string, string | string[]> = {
     "aws:PrincipalArn": principalArn(principal),
     "aws:PrincipalAccount": principal.accountId,
     "aws:PrincipalType": principalType(principal),
@@ -29,6 +29,14 @@ export function globalConditionKeys(caller: Caller, facts: RequestFacts): Record
   if (principal.kind === "assumed-role") {
     keys["aws:TokenIssueTime"] = principal.issuedAt.toISOString();
     keys["aws:MultiFactorAuthPresent"] = "false";
+    const attributes = principal.attributes;
+    if (attributes) {
+      // A provider's keys never replace a key set above.
+      for (const [name, value] of Object.entries(attributes.federatedKeys ?? {})) keys[name] ??= value;
+      for (const tag of attributes.tags ?? []) keys[`aws:PrincipalTag/${tag.Key}`] = tag.Value;
+      if (attributes.sourceIdentity !== undefined) keys["aws:SourceIdentity"] = attributes.sourceIdentity;
+      if (attributes.federatedProvider !== undefined) keys["aws:FederatedProvider"] = attributes.federatedProvider;
+    }
   }
   return keys;
 }

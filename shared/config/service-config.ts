@@ -8,6 +8,32 @@ export interface ServiceConfig {
   maxSkewSeconds: number;
   /** DynamoDB table holding accounts, users, roles and keys (OPEN_STS_TABLE, default `open-sts`). */
   tableName: string;
+  /** Settings of web identity federation (AssumeRoleWithWebIdentity). */
+  oidc: OidcSettings;
+  /**
+   * Requests per second that one source address may make to the unsigned actions
+   * (OPEN_STS_UNSIGNED_RATE_PER_SECOND, default 20; 0 turns the limit off). Bursts of twice the
+   * rate pass.
+   */
+  unsignedRatePerSecond: number;
+}
+
+export interface OidcSettings {
+  /**
+   * Accepts `http://` issuers on 127.0.0.1 and localhost, and lets key fetches reach loopback
+   * addresses (OPEN_STS_ALLOW_LOOPBACK_ISSUERS=true; `npm start` sets it). Off on AWS.
+   */
+  allowLoopbackIssuers: boolean;
+  /** Clock skew allowed on `exp`, `nbf` and `iat`, in seconds (OPEN_STS_OIDC_CLOCK_SKEW_SECONDS, default 60). */
+  clockSkewSeconds: number;
+  /** How long a provider's key set is used before it is fetched again, in seconds (OPEN_STS_JWKS_MAX_AGE_SECONDS, default 600). */
+  jwksMaxAgeSeconds: number;
+  /** Least time between two fetches of one key set caused by an unknown `kid`, in seconds (OPEN_STS_JWKS_COOLDOWN_SECONDS, default 30). */
+  jwksCooldownSeconds: number;
+  /** How long a discovery document is used, in seconds (OPEN_STS_OIDC_DISCOVERY_MAX_AGE_SECONDS, default 3600). */
+  discoveryMaxAgeSeconds: number;
+  /** Time limit of one fetch from an identity provider, in milliseconds (OPEN_STS_IDP_TIMEOUT_MS, default 3000). */
+  fetchTimeoutMs: number;
 }
 
 export function readServiceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -16,6 +42,15 @@ export function readServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     cacheTtlSeconds: readNumber(env, "OPEN_STS_CACHE_TTL_SECONDS", 30, 0, 3600),
     maxSkewSeconds: readNumber(env, "OPEN_STS_MAX_SKEW_SECONDS", 300, 1, 900),
     tableName: env.OPEN_STS_TABLE || "open-sts",
+    oidc: {
+      allowLoopbackIssuers: readBoolean(env, "OPEN_STS_ALLOW_LOOPBACK_ISSUERS"),
+      clockSkewSeconds: readNumber(env, "OPEN_STS_OIDC_CLOCK_SKEW_SECONDS", 60, 0, 600),
+      jwksMaxAgeSeconds: readNumber(env, "OPEN_STS_JWKS_MAX_AGE_SECONDS", 600, 1, 86_400),
+      jwksCooldownSeconds: readNumber(env, "OPEN_STS_JWKS_COOLDOWN_SECONDS", 30, 0, 3600),
+      discoveryMaxAgeSeconds: readNumber(env, "OPEN_STS_OIDC_DISCOVERY_MAX_AGE_SECONDS", 3600, 1, 86_400),
+      fetchTimeoutMs: readNumber(env, "OPEN_STS_IDP_TIMEOUT_MS", 3000, 100, 30_000),
+    },
+    unsignedRatePerSecond: readNumber(env, "OPEN_STS_UNSIGNED_RATE_PER_SECOND", 20, 0, 1_000_000),
   };
 }
 
@@ -27,4 +62,11 @@ function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
     throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function readBoolean(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "" || raw === "false") return false;
+  if (raw === "true") return true;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
 }

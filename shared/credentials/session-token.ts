@@ -1,3 +1,4 @@
+import type { Tag } from "../store/entities.js";
 import type { KeyRing } from "./keyring.js";
 import { open, seal } from "./sealed.js";
 
@@ -15,6 +16,22 @@ export interface SessionClaims {
   expiresAt: number;
   /** True when the session was obtained with temporary credentials (role chaining). */
   chained: boolean;
+  /** Tags, source identity and federation facts; absent for a plain AssumeRole session. */
+  attributes?: SessionAttributes;
+}
+
+/** What a session carries into the policy evaluations of its later requests. */
+export interface SessionAttributes {
+  /** Session tags, which become `aws:PrincipalTag/<key>`. */
+  tags?: Tag[];
+  /** Keys of `tags` that pass on through role chaining. */
+  transitiveTagKeys?: string[];
+  /** `aws:SourceIdentity`, fixed for the rest of a role chain. */
+  sourceIdentity?: string;
+  /** `aws:FederatedProvider`: the identity provider's ARN or built-in name, for web identity sessions. */
+  federatedProvider?: string;
+  /** The provider's condition keys (`<provider>:sub` and the like), which stay available to later requests. */
+  federatedKeys?: Record<string, string | string[]>;
 }
 
 export interface AssumedRoleClaims {

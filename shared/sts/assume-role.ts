@@ -3,16 +3,14 @@ import { accessDenied, decide, explainResult } from "../auth/authorize.js";
 import { cachedPolicy } from "../auth/policy-cache.js";
 import type { Caller } from "../auth/principal.js";
 import { globalConditionKeys } from "../auth/request-keys.js";
-import { generateId, generateSecretAccessKey } from "../credentials/ids.js";
-import { sealSessionToken } from "../credentials/session-token.js";
-import { assumedRoleArn, parseRoleArn } from "../iam/arn.js";
+import { requestTagKeys } from "../federation/session-attributes.js";
+import { parseRoleArn } from "../iam/arn.js";
 import type { PrincipalIdentity } from "../policy/index.js";
 import { ServiceError } from "../protocol/errors.js";
 import type { RoleRecord } from "../store/entities.js";
+import { checkRoleDuration } from "./durations.js";
+import { inheritedAttributes, issueSession, sessionAttributes } from "./session.js";
 
-const DEFAULT_DURATION_SECONDS = 3600;
-/** AWS caps sessions obtained with temporary credentials (role chaining) at one hour. */
-const CHAINED_MAX_DURATION_SECONDS = 3600;
 const ACTION = "sts:AssumeRole";
 
 /**
@@ -72,39 +70,61 @@ export const assumeRole: ActionDefinition = {
       );
     }
 
-    const keys: Record<string, string> = {
+    // A chained session carries its transitive tags and source identity on, and the next role's
+    // trust policy must accept them as if they were passed in the request.
+    const inherited = inheritedAttributes(caller);
+    const keys: Record<string, string | string[]> = {
       ...globalConditionKeys(caller, facts),
       "sts:RoleSessionName": input.RoleSessionName,
+      ...requestTagKeys(inherited.tags),
+      ...(inherited.sourceIdentity === undefined ? {} : { "sts:SourceIdentity": inherited.sourceIdentity }),
     };
     if (input.ExternalId !== undefined) keys["sts:ExternalId"] = input.ExternalId;
 
-    const result = await decide(
-      caller,
-      {
-        action: ACTION,
-        resource: role.arn,
-        resourceAccountId: role.accountId,
-        keys,
-        resourcePolicy: { policy: cachedPolicy(role.trustPolicy, "trust"), mode: "trust", principal: trustIdentity(caller, role) },
-      },
-      context.store,
-    );
-    if (result.decision !== "Allow") {
-      // AWS words a refusal by the trust policy without naming a policy type.
-      if (result.deciding === "resource") {
-        throw new ServiceError(
-          "AccessDenied",
-          `User: ${caller.principal.arn} is not authorized to perform: ${ACTION} on resource: ${role.arn}`,
-          { detail: explainResult(result) },
-        );
-      }
-      throw accessDenied(caller, ACTION, role.arn, result);
-    }
+    const trust = (action: string) => requireTrust(context, role, action, keys);
+    await trust(ACTION);
+    if (inherited.tags.tags.length > 0) await trust("sts:TagSession");
+    if (inherited.sourceIdentity !== undefined) await trust("sts:SetSourceIdentity");
 
-    const durationSeconds = checkDuration(input.DurationSeconds, role, caller);
-    return issueSession(context, role, input.RoleSessionName, durationSeconds);
+    const durationSeconds = checkRoleDuration(input.DurationSeconds, role, caller.temporary);
+    const session = await issueSession(context, {
+      role,
+      sessionName: input.RoleSessionName,
+      durationSeconds,
+      sourceAccountId: caller.principal.accountId,
+      chained: caller.temporary,
+      attributes: sessionAttributes(inherited.tags, inherited.sourceIdentity),
+    });
+    return {
+      result: { Credentials: session.credentials, AssumedRoleUser: session.assumedRoleUser },
+      responseElements: session.audit,
+    };
   },
 };
+
+/** Requires the role's trust policy, and the caller's policies where AWS requires them, to allow `action`. */
+async function requireTrust(context: CallContext, role: RoleRecord, action: string, keys: Record<string, string | string[]>): Promise<void> {
+  const { caller } = context;
+  const result = await decide(
+    caller,
+    {
+      action,
+      resource: role.arn,
+      resourceAccountId: role.accountId,
+      keys,
+      resourcePolicy: { policy: cachedPolicy(role.trustPolicy, "trust"), mode: "trust", principal: trustIdentity(caller, role) },
+    },
+    context.store,
+  );
+  if (result.decision === "Allow") return;
+  // AWS words a refusal by the trust policy without naming a policy type.
+  if (result.deciding === "resource") {
+    throw new ServiceError("AccessDenied", `User: ${caller.principal.arn} is not authorized to perform: ${action} on resource: ${role.arn}`, {
+      detail: explainResult(result),
+    });
+  }
+  throw accessDenied(caller, action, role.arn, result);
+}
 
 /**
  * Describes the caller for the role's trust policy. A user or role ARN in the trust policy names
@@ -128,57 +148,4 @@ function trustIdentity(caller: Caller, role: RoleRecord): PrincipalIdentity {
     names.push(principal.arn);
   }
   return { type: "AWS", accountId: principal.accountId, names };
-}
-
-function checkDuration(requested: number | undefined, role: RoleRecord, caller: Caller): number {
-  const duration = requested ?? DEFAULT_DURATION_SECONDS;
-  if (caller.temporary && duration > CHAINED_MAX_DURATION_SECONDS) {
-    throw new ServiceError(
-      "ValidationError",
-      "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
-    );
-  }
-  if (duration > role.maxSessionDuration) {
-    throw new ServiceError("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
-  }
-  return duration;
-}
-
-async function issueSession(context: CallContext, role: RoleRecord, sessionName: string, durationSeconds: number) {
-  const { caller, facts, ring, config } = context;
-  const issuedAt = Math.floor(facts.now.getTime() / 1000);
-  const expiresAt = issuedAt + durationSeconds;
-  const accessKeyId = generateId("ASIA");
-  const secretAccessKey = generateSecretAccessKey();
-  const sessionToken = await sealSessionToken(ring, {
-    accessKeyId,
-    secretAccessKey,
-    accountId: role.accountId,
-    principal: {
-      type: "assumed-role",
-      roleArn: role.arn,
-      roleId: role.roleId,
-      roleName: role.roleName,
-      sessionName,
-      sourceAccountId: caller.principal.accountId,
-    },
-    issuedAt,
-    expiresAt,
-    chained: caller.temporary,
-  });
-  const expiration = new Date(expiresAt * 1000);
-  const assumedRoleUser = {
-    AssumedRoleId: `${role.roleId}:${sessionName}`,
-    Arn: assumedRoleArn(config.partition, role.accountId, role.roleName, sessionName),
-  };
-  return {
-    result: {
-      Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: expiration },
-      AssumedRoleUser: assumedRoleUser,
-    },
-    responseElements: {
-      credentials: { accessKeyId, expiration: expiration.toISOString() },
-      assumedRoleUser: { assumedRoleId: assumedRoleUser.AssumedRoleId, arn: assumedRoleUser.Arn },
-    },
-  };
 }

@@ -20,10 +20,6 @@ interface OidcProviderInput {
   MaxItems?: number;
 }
 
-// TODO: the service configuration has no deployment mode yet and local mode is the only one, so
-// http issuers on 127.0.0.1 and localhost are always accepted. Accept them in local mode only once
-// another mode exists.
-const ALLOW_LOOPBACK_HTTP = true;
 
 function notFound(arn: string): ServiceError {
   return new ServiceError("NoSuchEntity", `OpenIDConnect Provider not found for arn ${arn}`);
@@ -50,7 +46,7 @@ function renderTags(tags: readonly Tag[]): XmlObject[] {
 export const createOpenIDConnectProvider: ActionDefinition = {
   async run(raw, context) {
     const input = raw as OidcProviderInput;
-    const url = parseProviderUrl(input.Url!, { allowLoopbackHttp: ALLOW_LOOPBACK_HTTP });
+    const url = parseProviderUrl(input.Url!, { allowLoopbackHttp: context.config.oidc.allowLoopbackIssuers });
     const accountId = context.caller.principal.accountId;
     await authorizeIam(context, "CreateOpenIDConnectProvider", oidcProviderArn(context.config.partition, accountId, url.urlWithoutScheme));
     const provider = await context.store.oidcProviders.createOidcProvider(

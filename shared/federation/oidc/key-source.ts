@@ -1,0 +1,108 @@
+import { createRemoteJWKSet, customFetch as joseCustomFetch, type JWTVerifyGetKey } from "jose";
+import * as openid from "openid-client";
+import type { OidcSettings } from "../../config/service-config.js";
+import { TtlCache } from "../../store/cache.js";
+import { fetchFromIdp, type IdpFetchInit, type IdpFetchPolicy } from "../idp-fetch.js";
+
+/** Where the verification keys of an issuer come from. */
+export interface KeySource {
+  /** Returns the key resolver of an issuer, whose documents may be fetched on the way. */
+  keysOf(issuer: string): Promise<JWTVerifyGetKey>;
+}
+
+/** A discovery document that cannot be used, as opposed to a provider that cannot be reached. */
+export class DiscoveryRejected extends Error {
+  override readonly name = "DiscoveryRejected";
+}
+
+/**
+ * Keys found the way AWS finds them: the issuer's OpenID discovery document (read with
+ * openid-client, which also requires the document to name the same issuer) gives the JWKS URL,
+ * and jose keeps the key set. Documents are fetched through fetchFromIdp (https only, no
+ * redirects, private addresses refused, size and time limits). The discovery document is kept
+ * for `discoveryMaxAgeSeconds`; jose keeps each key set for `jwksMaxAgeSeconds` and fetches it
+ * again for an unknown `kid` at most once per `jwksCooldownSeconds`. The caches belong to one
+ * process (one Lambda container).
+ */
+export class DiscoveryKeySource implements KeySource {
+  private readonly jwksUris: TtlCache<string>;
+  private readonly keySets = new Map<string, JWTVerifyGetKey>();
+  private readonly policy: IdpFetchPolicy;
+  private readonly fetch: (url: string, init: IdpFetchInit) => Promise<Response>;
+
+  constructor(private readonly settings: OidcSettings) {
+    this.jwksUris = new TtlCache(settings.discoveryMaxAgeSeconds * 1000, 1000);
+    this.policy = { allowLoopback: settings.allowLoopbackIssuers, timeoutMs: settings.fetchTimeoutMs };
+    this.fetch = (url, init) => fetchFromIdp(url, init, this.policy);
+  }
+
+  async keysOf(issuer: string): Promise<JWTVerifyGetKey> {
+    const jwksUri = await this.jwksUris.get(issuer, () => this.discoverJwksUri(issuer));
+    let keySet = this.keySets.get(jwksUri);
+    if (!keySet) {
+      keySet = createRemoteJWKSet(new URL(jwksUri), {
+        timeoutDuration: this.settings.fetchTimeoutMs,
+        cooldownDuration: this.settings.jwksCooldownSeconds * 1000,
+        cacheMaxAge: this.settings.jwksMaxAgeSeconds * 1000,
+        [joseCustomFetch]: this.fetch,
+      });
+      if (this.keySets.size >= 1000) this.keySets.delete(this.keySets.keys().next().value!);
+      this.keySets.set(jwksUri, keySet);
+    }
+    return keySet;
+  }
+
+  private async discoverJwksUri(issuer: string): Promise<string> {
+    let configuration: openid.Configuration;
+    try {
+      configuration = await openid.discovery(new URL(issuer), "open-sts", undefined, undefined, {
+        [openid.customFetch]: this.fetch,
+        timeout: Math.ceil(this.settings.fetchTimeoutMs / 1000),
+        ...(this.settings.allowLoopbackIssuers ? { execute: [openid.allowInsecureRequests] } : {}),
+      });
+    } catch (error) {
+      throw classifyDiscoveryError(issuer, error);
+    }
+    const jwksUri = configuration.serverMetadata().jwks_uri;
+    if (typeof jwksUri !== "string") throw new DiscoveryRejected(`The discovery document of ${issuer} has no jwks_uri.`);
+    let parsed: URL;
+    try {
+      parsed = new URL(jwksUri);
+    } catch {
+      throw new DiscoveryRejected(`The discovery document of ${issuer} has a jwks_uri that is not a URL.`);
+    }
+    if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && this.settings.allowLoopbackIssuers)) {
+      throw new DiscoveryRejected(`The discovery document of ${issuer} has a jwks_uri that is not https.`);
+    }
+    return parsed.href;
+  }
+}
+
+/**
+ * Separates a provider that could not be reached (retryable) from one whose discovery document
+ * is wrong. openid-client reports an unusable document as a ResponseBodyError, an
+ * OperationProcessingError or a 2xx-less response; everything else is a transport failure.
+ */
+function classifyDiscoveryError(issuer: string, error: unknown): Error {
+  const found = findCause(error, (candidate) => candidate.name === "IdpFetchError");
+  if (found) return found;
+  const code = (error as { code?: unknown }).code;
+  if (code === "OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED") {
+    return new DiscoveryRejected(`The discovery document of ${issuer} names a different issuer.`);
+  }
+  if (code === "OAUTH_RESPONSE_IS_NOT_CONFORM" || code === "OAUTH_RESPONSE_IS_NOT_JSON" || code === "OAUTH_INVALID_RESPONSE") {
+    const status = (error as { cause?: { status?: unknown } }).cause?.status;
+    if (typeof status === "number" && status >= 500) return new Error(`${issuer} answered discovery with status ${status}`);
+    return new DiscoveryRejected(`The discovery document of ${issuer} could not be used (${(error as Error).message}).`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function findCause(error: unknown, test: (candidate: Error) => boolean): Error | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (test(current)) return current;
+    current = current.cause;
+  }
+  return undefined;
+}

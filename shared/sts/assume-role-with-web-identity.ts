@@ -1,0 +1,145 @@
+import type { UnsignedActionDefinition } from "../api/action.js";
+import { explainResult } from "../auth/authorize.js";
+import { cachedPolicy } from "../auth/policy-cache.js";
+import { readSourceIdentityClaim, readTagsClaim } from "../federation/oidc/aws-claims.js";
+import { findProvider, type WebIdentityProvider } from "../federation/oidc/provider.js";
+import { readTokenShape } from "../federation/oidc/token-shape.js";
+import { verifyWebIdentityToken } from "../federation/oidc/verify-token.js";
+import { requestTagKeys } from "../federation/session-attributes.js";
+import { parseRoleArn } from "../iam/arn.js";
+import { type AuthorizationResult, authorizeRequest } from "../policy/index.js";
+import { ServiceError } from "../protocol/errors.js";
+import type { RoleRecord } from "../store/entities.js";
+import { checkRoleDuration } from "./durations.js";
+import { issueSession, sessionAttributes } from "./session.js";
+
+const ACTION = "sts:AssumeRoleWithWebIdentity";
+
+/** ProviderId values AWS accepts, for OAuth 2.0 access tokens that only the provider itself can check. */
+const OAUTH2_PROVIDERS = new Set(["www.amazon.com", "graph.facebook.com"]);
+
+/**
+ * Session-shaping parameters that are not implemented yet. They are rejected rather than ignored,
+ * because ignoring a session policy would grant more than the caller asked for.
+ */
+const NOT_YET_SUPPORTED = ["Policy", "PolicyArns"] as const;
+
+interface WebIdentityInput {
+  RoleArn: string;
+  RoleSessionName: string;
+  WebIdentityToken: string;
+  ProviderId?: string;
+  DurationSeconds?: number;
+}
+
+/**
+ * AssumeRoleWithWebIdentity: an OpenID Connect token from a provider registered in the role's
+ * account (or one of AWS's built-in providers) buys a role session when the token verifies and
+ * the role's trust policy allows the provider with the token's claims as condition keys. The
+ * call is unsigned; the token is the only credential.
+ */
+export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
+  unsigned: true,
+  async run(rawInput, context) {
+    for (const name of NOT_YET_SUPPORTED) {
+      if (rawInput[name] !== undefined) {
+        // TODO: session policies arrive with the rest of the STS surface.
+        throw new ServiceError("ValidationError", `The parameter ${name} is not supported by this version of Open STS.`);
+      }
+    }
+    const input = rawInput as unknown as WebIdentityInput;
+    const { config, facts } = context;
+    if (input.ProviderId !== undefined) {
+      throw new ServiceError(
+        "IDPRejectedClaim",
+        OAUTH2_PROVIDERS.has(input.ProviderId)
+          ? `Open STS cannot ask ${input.ProviderId} to validate OAuth 2.0 access tokens; send an OpenID Connect ID token without ProviderId.`
+          : `ProviderId ${input.ProviderId} is not an OAuth 2.0 provider; omit ProviderId for OpenID Connect ID tokens.`,
+      );
+    }
+    const target = parseRoleArn(input.RoleArn);
+    if (!target || target.partition !== config.partition) {
+      throw new ServiceError("ValidationError", `${input.RoleArn} is invalid`);
+    }
+
+    const shape = readTokenShape(input.WebIdentityToken);
+    const { provider, discoveryIssuer } = await findProvider(shape.claims.iss, target.accountId, context.store.oidcProviders, config.oidc);
+    const identity = await verifyWebIdentityToken(input.WebIdentityToken, provider, () => context.oidcKeys.keysOf(discoveryIssuer), {
+      now: facts.now,
+      clockSkewSeconds: config.oidc.clockSkewSeconds,
+    });
+    const tags = readTagsClaim(identity.claims);
+    const sourceIdentity = readSourceIdentityClaim(identity.claims);
+
+    // A missing role is refused like one whose trust policy does not allow the provider.
+    const role = await context.store.getRole(target.accountId, target.roleName);
+    if (!role || role.arn !== input.RoleArn) throw notAuthorized();
+
+    const keys: Record<string, string | string[]> = {
+      "aws:CurrentTime": facts.now.toISOString(),
+      "aws:EpochTime": String(Math.floor(facts.now.getTime() / 1000)),
+      "aws:SourceIp": facts.sourceIp,
+      "aws:UserAgent": facts.userAgent,
+      "aws:SecureTransport": String(facts.secureTransport),
+      "aws:RequestedRegion": facts.region,
+      "aws:FederatedProvider": provider.principal,
+      "sts:RoleSessionName": input.RoleSessionName,
+      ...requestTagKeys(tags),
+      ...(sourceIdentity === undefined ? {} : { "sts:SourceIdentity": sourceIdentity }),
+      ...identity.conditionKeys,
+    };
+    requireTrust(role, provider, ACTION, keys);
+    if (tags.tags.length > 0) requireTrust(role, provider, "sts:TagSession", keys);
+    if (sourceIdentity !== undefined) requireTrust(role, provider, "sts:SetSourceIdentity", keys);
+
+    const durationSeconds = checkRoleDuration(input.DurationSeconds, role, false);
+    const session = await issueSession(context, {
+      role,
+      sessionName: input.RoleSessionName,
+      durationSeconds,
+      sourceAccountId: role.accountId,
+      chained: false,
+      attributes: {
+        ...sessionAttributes(tags, sourceIdentity),
+        federatedProvider: provider.principal,
+        federatedKeys: identity.conditionKeys,
+      },
+    });
+    // AWS answers with the provider's ARN for OpenID Connect tokens (the built-in name for Google and Cognito).
+    const responseProvider = provider.principal;
+    return {
+      result: {
+        Credentials: session.credentials,
+        SubjectFromWebIdentityToken: identity.subject,
+        AssumedRoleUser: session.assumedRoleUser,
+        Provider: responseProvider,
+        Audience: identity.audience,
+        ...(sourceIdentity === undefined ? {} : { SourceIdentity: sourceIdentity }),
+      },
+      responseElements: {
+        ...session.audit,
+        subjectFromWebIdentityToken: identity.subject,
+        provider: responseProvider,
+        audience: identity.audience,
+        ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
+      },
+    };
+  },
+};
+
+/** Requires the role's trust policy to allow the provider to perform `action` with these keys. */
+function requireTrust(role: RoleRecord, provider: WebIdentityProvider, action: string, keys: Record<string, string | string[]>): void {
+  const result: AuthorizationResult = authorizeRequest({
+    request: { action, resource: role.arn, keys, principal: { type: "Federated", names: [provider.principal] } },
+    callerAccountId: role.accountId,
+    resourceAccountId: role.accountId,
+    identityPolicies: [],
+    resourcePolicy: cachedPolicy(role.trustPolicy, "trust"),
+    resourcePolicyMode: "trust",
+  });
+  if (result.decision !== "Allow") throw notAuthorized(action, explainResult(result));
+}
+
+function notAuthorized(action = ACTION, detail?: Record<string, unknown>): ServiceError {
+  return new ServiceError("AccessDenied", `Not authorized to perform ${action}`, detail ? { detail } : {});
+}

@@ -1,0 +1,88 @@
+import type { CallContext } from "../api/action.js";
+import type { Caller } from "../auth/principal.js";
+import { generateId, generateSecretAccessKey } from "../credentials/ids.js";
+import { type SessionAttributes, sealSessionToken } from "../credentials/session-token.js";
+import type { SessionTagSet } from "../federation/session-attributes.js";
+import { assumedRoleArn } from "../iam/arn.js";
+import type { XmlObject } from "../protocol/xml.js";
+import type { RoleRecord } from "../store/entities.js";
+
+export interface NewSession {
+  role: RoleRecord;
+  sessionName: string;
+  durationSeconds: number;
+  /** The account of the principal that asked; the role's own account for federated callers. */
+  sourceAccountId: string;
+  /** True when the session was obtained with temporary credentials (role chaining). */
+  chained: boolean;
+  attributes?: SessionAttributes;
+}
+
+export interface IssuedSession {
+  credentials: XmlObject;
+  assumedRoleUser: { AssumedRoleId: string; Arn: string };
+  /** The audit copy: the key id and expiry, never the secret or the token. */
+  audit: Record<string, unknown>;
+}
+
+/** Mints the key pair and sealed session token of a role session. */
+export async function issueSession(context: Pick<CallContext, "facts" | "ring" | "config">, session: NewSession): Promise<IssuedSession> {
+  const { role, sessionName } = session;
+  const issuedAt = Math.floor(context.facts.now.getTime() / 1000);
+  const expiresAt = issuedAt + session.durationSeconds;
+  const accessKeyId = generateId("ASIA");
+  const secretAccessKey = generateSecretAccessKey();
+  const sessionToken = await sealSessionToken(context.ring, {
+    accessKeyId,
+    secretAccessKey,
+    accountId: role.accountId,
+    principal: {
+      type: "assumed-role",
+      roleArn: role.arn,
+      roleId: role.roleId,
+      roleName: role.roleName,
+      sessionName,
+      sourceAccountId: session.sourceAccountId,
+    },
+    issuedAt,
+    expiresAt,
+    chained: session.chained,
+    ...(session.attributes && Object.keys(session.attributes).length > 0 ? { attributes: session.attributes } : {}),
+  });
+  const expiration = new Date(expiresAt * 1000);
+  const assumedRoleUser = {
+    AssumedRoleId: `${role.roleId}:${sessionName}`,
+    Arn: assumedRoleArn(context.config.partition, role.accountId, role.roleName, sessionName),
+  };
+  return {
+    credentials: { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: expiration },
+    assumedRoleUser,
+    audit: {
+      credentials: { accessKeyId, expiration: expiration.toISOString() },
+      assumedRoleUser: { assumedRoleId: assumedRoleUser.AssumedRoleId, arn: assumedRoleUser.Arn },
+    },
+  };
+}
+
+/**
+ * What a role session passes on to the next session of a chain: its transitive tags and its
+ * source identity, which the caller cannot change or drop.
+ */
+export function inheritedAttributes(caller: Caller): { tags: SessionTagSet; sourceIdentity?: string } {
+  const attributes = caller.principal.kind === "assumed-role" ? caller.principal.attributes : undefined;
+  const transitive = new Set((attributes?.transitiveTagKeys ?? []).map((key) => key.toLowerCase()));
+  const tags = (attributes?.tags ?? []).filter((tag) => transitive.has(tag.Key.toLowerCase()));
+  return {
+    tags: { tags, transitiveTagKeys: tags.map((tag) => tag.Key) },
+    ...(attributes?.sourceIdentity !== undefined ? { sourceIdentity: attributes.sourceIdentity } : {}),
+  };
+}
+
+/** Session attributes from tags and a source identity, leaving out what is empty. */
+export function sessionAttributes(tags: SessionTagSet, sourceIdentity: string | undefined): SessionAttributes {
+  return {
+    ...(tags.tags.length > 0 ? { tags: tags.tags } : {}),
+    ...(tags.transitiveTagKeys.length > 0 ? { transitiveTagKeys: tags.transitiveTagKeys } : {}),
+    ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+  };
+}
