@@ -6,17 +6,14 @@
  * because moto_server closes the connection after each response and autocannon stalls on that.
  * Usage: `npm run bench [-- --duration 10 --connections 16]`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { Hash } from "@smithy/hash-node";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import autocannon from "autocannon";
-import { type LoadRequest, runHttpLoad } from "./http-load.js";
+import { type LoadRequest, peakRss, runHttpLoad, startProcess, type Target } from "./http-load.js";
 
 const { values: options } = parseArgs({
   options: {
@@ -32,12 +29,6 @@ const CONNECTIONS = Number(options.connections);
 const SIGNED_REQUESTS = Number(options.requests);
 const DEMO_ROOT = { accessKeyId: "AKIAOPENSTSLOCALROOT", secretAccessKey: "OpenStsLocalDemoRootSecretKey0000000000X" };
 const ROLE_ARN = "arn:aws:iam::000000000000:role/bench";
-
-interface Target {
-  name: string;
-  url: string;
-  process: ChildProcess;
-}
 
 interface Measurement {
   name: string;
@@ -132,17 +123,6 @@ async function measure(target: Target, requests: autocannon.Request[]): Promise<
   };
 }
 
-/** Peak resident memory of a process from /proc (Linux), in MiB. */
-function peakRss(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kib = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
-    return Math.round(kib / 1024);
-  } catch {
-    return Number.NaN;
-  }
-}
-
 function report(measurements: Measurement[]): void {
   const find = (name: string, generator: Measurement["generator"]) =>
     measurements.find((entry) => entry.name === name && entry.generator === generator)!;
@@ -164,30 +144,6 @@ function report(measurements: Measurement[]): void {
   if (failures.length > 0) {
     console.error("some AssumeRole requests failed: the figures above are not valid");
     process.exitCode = 1;
-  }
-}
-
-/**
- * Starts a server with its output going to a temporary file, not a pipe: a pipe that this busy
- * process drains too slowly would block a server that logs every request.
- */
-async function startProcess(name: string, command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<Target> {
-  const logFile = join(mkdtempSync(join(tmpdir(), "open-sts-bench-")), `${name.replace(/\W+/g, "-")}.log`);
-  const fd = openSync(logFile, "w");
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", fd, fd] });
-  closeSync(fd);
-  let exited: number | null | undefined;
-  child.once("exit", (code) => {
-    exited = code;
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const output = readFileSync(logFile, "utf8");
-    const match = ready.exec(output);
-    if (match) return { name, url: match[1]!, process: child };
-    if (exited !== undefined) throw new Error(`${name} exited with code ${exited}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`${name} did not start within 30 s:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -12,9 +12,21 @@ export interface IdpFetchPolicy {
   timeoutMs: number;
 }
 
-/** Why a fetch from an identity provider failed; the message names the URL and the reason. */
+/**
+ * A failed fetch from an identity provider; the message names the URL and the reason.
+ * `transient` marks failures that may pass on a retry (no connection, time limit, server
+ * error), as opposed to a provider set up in a way that cannot work (a redirect, a rejected
+ * address, a 4xx answer, an oversized body).
+ */
 export class IdpFetchError extends Error {
   override readonly name = "IdpFetchError";
+
+  constructor(
+    message: string,
+    readonly transient = false,
+  ) {
+    super(message);
+  }
 }
 
 /** The options jose and openid-client pass to a custom fetch. */
@@ -116,12 +128,17 @@ export async function fetchFromIdp(url: string, init: IdpFetchInit, policy: IdpF
     response.destroy();
     throw new IdpFetchError(`${target.origin}${target.pathname} answered with a redirect (${response.statusCode}), which is not followed`);
   }
+  const status = response.statusCode ?? 502;
+  if (status < 200 || status >= 300) {
+    response.destroy();
+    throw new IdpFetchError(`${target.origin}${target.pathname} answered with status ${status}`, status >= 500 || status === 429);
+  }
   const body = await readCapped(target, response, signal);
   const responseHeaders = new Headers();
   for (const [name, value] of Object.entries(response.headers)) {
     if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  return new Response(body, { status: response.statusCode ?? 502, headers: responseHeaders });
+  return new Response(body, { status, headers: responseHeaders });
 }
 
 function checkedLookup(policy: IdpFetchPolicy): LookupFunction {
@@ -170,8 +187,8 @@ function readCapped(target: URL, response: IncomingMessage, signal: AbortSignal)
 
 function describe(target: URL, error: Error, signal: AbortSignal): Error {
   if (error instanceof IdpFetchError) return error;
-  if (signal.aborted) return new IdpFetchError(`${target.origin}${target.pathname} did not answer in time`);
-  const code = (error as NodeJS.ErrnoException).code;
   if (error.cause instanceof IdpFetchError) return error.cause;
-  return new IdpFetchError(`${target.origin}${target.pathname} could not be reached (${code ?? error.message})`);
+  if (signal.aborted) return new IdpFetchError(`${target.origin}${target.pathname} timed out`, true);
+  const code = (error as NodeJS.ErrnoException).code;
+  return new IdpFetchError(`${target.origin}${target.pathname} could not be reached (${code ?? error.message})`, true);
 }

@@ -95,9 +95,14 @@ export const assumeRole: ActionDefinition = {
       chained: caller.temporary,
       attributes: sessionAttributes(inherited.tags, inherited.sourceIdentity),
     });
+    const sourceIdentity = inherited.sourceIdentity;
     return {
-      result: { Credentials: session.credentials, AssumedRoleUser: session.assumedRoleUser },
-      responseElements: session.audit,
+      result: {
+        Credentials: session.credentials,
+        AssumedRoleUser: session.assumedRoleUser,
+        ...(sourceIdentity === undefined ? {} : { SourceIdentity: sourceIdentity }),
+      },
+      responseElements: { ...session.audit, ...(sourceIdentity === undefined ? {} : { sourceIdentity }) },
     };
   },
 };

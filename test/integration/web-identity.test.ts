@@ -250,6 +250,66 @@ describe("AssumeRoleWithWebIdentity with a real OpenID provider", () => {
     }
   });
 
+  it("passes transitive tags and source identity along a chain", async () => {
+    const tagged = await startTestIdp({
+      extraClaims: {
+        "https://aws.amazon.com/tags": { principal_tags: { Project: ["Automation"], Team: ["Blue"] }, transitive_tag_keys: ["Project"] },
+        "https://aws.amazon.com/source_identity": "ci-runner-42",
+      },
+    });
+    try {
+      const arn = (await iam.send(new CreateOpenIDConnectProviderCommand({ Url: tagged.issuer, ClientIDList: ["sts.amazonaws.com"] })))
+        .OpenIDConnectProviderArn!;
+      const first = await createRole(webIdentityTrust(arn, {}, ["sts:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity"]));
+      const trustFirst = (actions: string[]) =>
+        JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: first }, Action: actions }] });
+      // The second session may read roles only with the transitive tag, without the other one, and with the source identity.
+      const chainedPolicy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "iam:GetRole",
+            Resource: "*",
+            Condition: {
+              StringEquals: { "aws:PrincipalTag/Project": "Automation", "aws:SourceIdentity": "ci-runner-42" },
+              Null: { "aws:PrincipalTag/Team": "true" },
+            },
+          },
+        ],
+      });
+      const second = await createRole(trustFirst(["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]), chainedPolicy);
+      const withoutTagSession = await createRole(trustFirst(["sts:AssumeRole", "sts:SetSourceIdentity"]));
+      const withoutSourceIdentity = await createRole(trustFirst(["sts:AssumeRole", "sts:TagSession"]));
+
+      const federated = await cliAssume(host, first, await tagged.token());
+      const firstCredentials = {
+        accessKeyId: federated.json.Credentials.AccessKeyId,
+        secretAccessKey: federated.json.Credentials.SecretAccessKey,
+        sessionToken: federated.json.Credentials.SessionToken,
+      };
+      const assumeNext = (roleArn: string) =>
+        awsCli(host.url, firstCredentials, ["sts", "assume-role", "--role-arn", roleArn, "--role-session-name", "next"]);
+      expect(cliErrorCode(await assumeNext(withoutTagSession))).toBe("AccessDenied");
+      expect(cliErrorCode(await assumeNext(withoutSourceIdentity))).toBe("AccessDenied");
+
+      const chained = await assumeNext(second);
+      expect(chained.json.SourceIdentity).toBe("ci-runner-42");
+      const chainedIam = iamClient(host.url, {
+        accessKeyId: chained.json.Credentials.AccessKeyId,
+        secretAccessKey: chained.json.Credentials.SecretAccessKey,
+        sessionToken: chained.json.Credentials.SessionToken,
+      });
+      try {
+        await expect(chainedIam.send(new GetRoleCommand({ RoleName: second.split("/").pop()! }))).resolves.toHaveProperty("Role");
+      } finally {
+        chainedIam.destroy();
+      }
+    } finally {
+      await tagged.close();
+    }
+  });
+
   it("reports an identity provider it cannot reach", async () => {
     const gone = await startTestIdp();
     const token = await gone.token();
@@ -273,6 +333,25 @@ describe("AssumeRoleWithWebIdentity with a real OpenID provider", () => {
     } finally {
       await stranger.close();
     }
+  });
+
+  it("keeps tokens and secrets out of the log", async () => {
+    const roleArn = await createRole(webIdentityTrust(providerArn, { [`${keyPrefix}:aud`]: "sts.amazonaws.com" }));
+    const token = await idp.token();
+    const granted = await cliAssume(host, roleArn, token);
+    const rejected = await cliAssume(host, roleArn, `${token.slice(0, -4)}AAAA`);
+    expect(cliErrorCode(rejected)).toBe("InvalidIdentityToken");
+
+    // The audit line of the successful call names its access key id; wait for it to arrive.
+    const accessKeyId = granted.json.Credentials.AccessKeyId;
+    for (let attempt = 0; attempt < 50 && !host.output().includes(accessKeyId); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const log = host.output();
+    expect(log).toContain(accessKeyId);
+    expect(log).not.toContain(token.split(".")[2]);
+    expect(log).not.toContain(granted.json.Credentials.SecretAccessKey);
+    expect(log).not.toContain(granted.json.Credentials.SessionToken);
   });
 
   it("answers browsers' cross-origin requests", async () => {

@@ -2,7 +2,7 @@ import { createRemoteJWKSet, customFetch as joseCustomFetch, type JWTVerifyGetKe
 import * as openid from "openid-client";
 import type { OidcSettings } from "../../config/service-config.js";
 import { TtlCache } from "../../store/cache.js";
-import { fetchFromIdp, type IdpFetchInit, type IdpFetchPolicy } from "../idp-fetch.js";
+import { fetchFromIdp, IdpFetchError, type IdpFetchInit, type IdpFetchPolicy } from "../idp-fetch.js";
 
 /** Where the verification keys of an issuer come from. */
 export interface KeySource {
@@ -79,23 +79,22 @@ export class DiscoveryKeySource implements KeySource {
 }
 
 /**
- * Separates a provider that could not be reached (retryable) from one whose discovery document
- * is wrong. openid-client reports an unusable document as a ResponseBodyError, an
- * OperationProcessingError or a 2xx-less response; everything else is a transport failure.
+ * Separates a provider that could not be reached from one whose discovery document is wrong.
+ * A failed fetch arrives as the IdpFetchError thrown by fetchFromIdp, somewhere in the cause
+ * chain; openid-client reports an unusable document (not JSON, another issuer, missing fields)
+ * with its own error codes.
  */
 function classifyDiscoveryError(issuer: string, error: unknown): Error {
-  const found = findCause(error, (candidate) => candidate.name === "IdpFetchError");
+  const found = findCause(error, (candidate) => candidate instanceof IdpFetchError);
   if (found) return found;
   const code = (error as { code?: unknown }).code;
   if (code === "OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED") {
     return new DiscoveryRejected(`The discovery document of ${issuer} names a different issuer.`);
   }
-  if (code === "OAUTH_RESPONSE_IS_NOT_CONFORM" || code === "OAUTH_RESPONSE_IS_NOT_JSON" || code === "OAUTH_INVALID_RESPONSE") {
-    const status = (error as { cause?: { status?: unknown } }).cause?.status;
-    if (typeof status === "number" && status >= 500) return new Error(`${issuer} answered discovery with status ${status}`);
+  if (typeof code === "string" && code.startsWith("OAUTH_")) {
     return new DiscoveryRejected(`The discovery document of ${issuer} could not be used (${(error as Error).message}).`);
   }
-  return error instanceof Error ? error : new Error(String(error));
+  return new IdpFetchError(`The discovery of ${issuer} failed (${error instanceof Error ? error.message : String(error)})`, true);
 }
 
 function findCause(error: unknown, test: (candidate: Error) => boolean): Error | undefined {

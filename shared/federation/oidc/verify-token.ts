@@ -137,13 +137,21 @@ function verificationError(error: unknown, now: Date): ServiceError {
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return invalid(`The token is malformed: ${error.message}`);
   if (error instanceof errors.JOSENotSupported) return invalid(`The token uses an unsupported feature: ${error.message}`);
   if (error instanceof DiscoveryRejected) return invalid(error.message);
-  if (error instanceof IdpFetchError) return unreachable(error.message);
-  if (error instanceof errors.JOSEError) return unreachable(error.message);
+  if (error instanceof IdpFetchError) return error.transient ? unreachable(error.message) : keyNotRetrievable(error.message);
+  if (error instanceof errors.JOSEError) return keyNotRetrievable(error.message);
   if (error instanceof TypeError || error instanceof SyntaxError) return invalid(`The token could not be verified: ${error.message}`);
   return unreachable(error instanceof Error ? error.message : String(error));
 }
 
-export function unreachable(reason: string): ServiceError {
+/** The provider's keys cannot be had at all, as configured: AWS's InvalidIdentityToken for it. */
+function keyNotRetrievable(reason: string): ServiceError {
+  return invalid(
+    `Couldn't retrieve verification key from your identity provider (${reason}), please reference AssumeRoleWithWebIdentity documentation for requirements`,
+  );
+}
+
+/** The provider could not be reached or failed: retryable. */
+function unreachable(reason: string): ServiceError {
   return new ServiceError(
     "IDPCommunicationError",
     `Couldn't retrieve verification key from your identity provider (${reason}), please reference AssumeRoleWithWebIdentity documentation for requirements`,
