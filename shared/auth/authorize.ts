@@ -34,6 +34,7 @@ export async function decide(caller: Caller, request: AuthorizationRequest, stor
         ? [ROOT_POLICY]
         : []
       : await loadIdentityPolicies(caller, store);
+  const sessionPolicy = principal.kind === "assumed-role" ? principal.attributes?.sessionPolicy : undefined;
   const resource = request.resourcePolicy;
   return authorizeRequest({
     request: {
@@ -45,6 +46,7 @@ export async function decide(caller: Caller, request: AuthorizationRequest, stor
     callerAccountId: principal.accountId,
     resourceAccountId: request.resourceAccountId,
     identityPolicies,
+    ...(sessionPolicy === undefined ? {} : { sessionPolicies: [cachedPolicy(sessionPolicy, "session")] }),
     ...(resource ? { resourcePolicy: resource.policy, resourcePolicyMode: resource.mode } : {}),
   });
 }

@@ -26,6 +26,8 @@ export interface SessionAttributes {
   tags?: Tag[];
   /** Keys of `tags` that pass on through role chaining. */
   transitiveTagKeys?: string[];
+  /** The inline session policy, which limits the session to what it and the role's policies both allow. */
+  sessionPolicy?: string;
   /** `aws:SourceIdentity`, fixed for the rest of a role chain. */
   sourceIdentity?: string;
   /** `aws:FederatedProvider`: the identity provider's ARN or built-in name, for web identity sessions. */

@@ -12,6 +12,7 @@ import { ServiceError } from "../protocol/errors.js";
 import type { RoleRecord } from "../store/entities.js";
 import { checkRoleDuration } from "./durations.js";
 import { issueSession, sessionAttributes } from "./session.js";
+import { checkSessionPolicy, packedPolicySize } from "./session-policy.js";
 
 const ACTION = "sts:AssumeRoleWithWebIdentity";
 
@@ -19,16 +20,17 @@ const ACTION = "sts:AssumeRoleWithWebIdentity";
 const OAUTH2_PROVIDERS = new Set(["www.amazon.com", "graph.facebook.com"]);
 
 /**
- * Session-shaping parameters that are not implemented yet. They are rejected rather than ignored,
- * because ignoring a session policy would grant more than the caller asked for.
+ * Managed session policies need IAM's managed policies, which do not exist yet. They are
+ * rejected rather than ignored, because ignoring one would grant more than the caller asked for.
  */
-const NOT_YET_SUPPORTED = ["Policy", "PolicyArns"] as const;
+const NOT_YET_SUPPORTED = ["PolicyArns"] as const;
 
 interface WebIdentityInput {
   RoleArn: string;
   RoleSessionName: string;
   WebIdentityToken: string;
   ProviderId?: string;
+  Policy?: string;
   DurationSeconds?: number;
 }
 
@@ -61,6 +63,7 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
     if (!target || target.partition !== config.partition) {
       throw new ServiceError("ValidationError", `${input.RoleArn} is invalid`);
     }
+    const sessionPolicy = input.Policy === undefined ? undefined : checkSessionPolicy(input.Policy);
 
     const shape = readTokenShape(input.WebIdentityToken);
     const { provider, discoveryIssuer } = await findProvider(shape.claims.iss, target.accountId, context.store.oidcProviders, config.oidc);
@@ -70,6 +73,8 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
     });
     const tags = readTagsClaim(identity.claims);
     const sourceIdentity = readSourceIdentityClaim(identity.claims);
+    const shaped = sessionPolicy !== undefined || tags.tags.length > 0;
+    const packedSize = shaped ? packedPolicySize(sessionPolicy, tags.tags) : undefined;
 
     // A missing role is refused like one whose trust policy does not allow the provider.
     const role = await context.store.getRole(target.accountId, target.roleName);
@@ -101,6 +106,7 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
       chained: false,
       attributes: {
         ...sessionAttributes(tags, sourceIdentity),
+        ...(sessionPolicy === undefined ? {} : { sessionPolicy }),
         federatedProvider: provider.principal,
         federatedKeys: identity.conditionKeys,
       },
@@ -112,6 +118,7 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
         Credentials: session.credentials,
         SubjectFromWebIdentityToken: identity.subject,
         AssumedRoleUser: session.assumedRoleUser,
+        ...(packedSize === undefined ? {} : { PackedPolicySize: packedSize }),
         Provider: responseProvider,
         Audience: identity.audience,
         ...(sourceIdentity === undefined ? {} : { SourceIdentity: sourceIdentity }),

@@ -10,6 +10,7 @@ import { ServiceError } from "../protocol/errors.js";
 import type { RoleRecord } from "../store/entities.js";
 import { checkRoleDuration } from "./durations.js";
 import { inheritedAttributes, issueSession, sessionAttributes } from "./session.js";
+import { checkSessionPolicy, packedPolicySize } from "./session-policy.js";
 
 const ACTION = "sts:AssumeRole";
 
@@ -18,7 +19,6 @@ const ACTION = "sts:AssumeRole";
  * because ignoring a session policy would grant more than the caller requested.
  */
 const NOT_YET_SUPPORTED = [
-  "Policy",
   "PolicyArns",
   "Tags",
   "TransitiveTagKeys",
@@ -33,6 +33,7 @@ interface AssumeRoleInput {
   RoleSessionName: string;
   DurationSeconds?: number;
   ExternalId?: string;
+  Policy?: string;
 }
 
 /**
@@ -86,6 +87,9 @@ export const assumeRole: ActionDefinition = {
     if (inherited.tags.tags.length > 0) await trust("sts:TagSession");
     if (inherited.sourceIdentity !== undefined) await trust("sts:SetSourceIdentity");
 
+    const sessionPolicy = input.Policy === undefined ? undefined : checkSessionPolicy(input.Policy);
+    const shaped = sessionPolicy !== undefined || inherited.tags.tags.length > 0;
+    const packedSize = shaped ? packedPolicySize(sessionPolicy, inherited.tags.tags) : undefined;
     const durationSeconds = checkRoleDuration(input.DurationSeconds, role, caller.temporary);
     const session = await issueSession(context, {
       role,
@@ -93,13 +97,17 @@ export const assumeRole: ActionDefinition = {
       durationSeconds,
       sourceAccountId: caller.principal.accountId,
       chained: caller.temporary,
-      attributes: sessionAttributes(inherited.tags, inherited.sourceIdentity),
+      attributes: {
+        ...sessionAttributes(inherited.tags, inherited.sourceIdentity),
+        ...(sessionPolicy === undefined ? {} : { sessionPolicy }),
+      },
     });
     const sourceIdentity = inherited.sourceIdentity;
     return {
       result: {
         Credentials: session.credentials,
         AssumedRoleUser: session.assumedRoleUser,
+        ...(packedSize === undefined ? {} : { PackedPolicySize: packedSize }),
         ...(sourceIdentity === undefined ? {} : { SourceIdentity: sourceIdentity }),
       },
       responseElements: { ...session.audit, ...(sourceIdentity === undefined ? {} : { sourceIdentity }) },

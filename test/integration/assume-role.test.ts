@@ -176,6 +176,29 @@ describe("AssumeRole end to end", () => {
     expect(listed.Roles?.some((role) => role.RoleName === "lister")).toBe(true);
   });
 
+  it("limits a session to its session policy", async () => {
+    await createRole("shaped", trustPolicy({ AWS: bobArn }));
+    await iamClient(host.url, DEMO_ROOT).send(
+      new PutRolePolicyCommand({ RoleName: "shaped", PolicyName: "read", PolicyDocument: allowPolicy("iam:*", "*") }),
+    );
+    const sessionPolicy = allowPolicy("iam:GetRole", roleArn("shaped"));
+    const result = await assume(bob, roleArn("shaped"), "--policy", sessionPolicy);
+    expect(result.json.PackedPolicySize).toBe(Math.ceil((sessionPolicy.replace(/\s/g, "").length * 100) / 4096));
+    const creds = result.json.Credentials;
+    const session = { accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken };
+
+    // The role allows every IAM action; the session policy lets through only GetRole on this role.
+    expect((await awsCli(host.url, session, ["iam", "get-role", "--role-name", "shaped"])).exitCode).toBe(0);
+    const refused = await awsCli(host.url, session, ["iam", "list-roles"]);
+    expect(cliErrorCode(refused)).toBe("AccessDenied");
+    expect(refused.stderr).toContain("because no session policy allows the iam:ListRoles action");
+
+    const malformed = await assume(bob, roleArn("shaped"), "--policy", '{"Version":"2012-10-17","Statement":[{"Effect":"Allow"}]}');
+    expect(cliErrorCode(malformed)).toBe("MalformedPolicyDocument");
+    const tooLong = await assume(bob, roleArn("shaped"), "--policy", allowPolicy("iam:GetRole", `arn:aws:iam::${HOME}:role/${"r".repeat(2048)}`));
+    expect(cliErrorCode(tooLong)).toBe("ValidationError");
+  });
+
   it("revokes sessions issued before a time", async () => {
     await createRole("revocable", trustPolicy({ AWS: bobArn }));
     const iam = iamClient(host.url, DEMO_ROOT);

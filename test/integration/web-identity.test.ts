@@ -94,6 +94,29 @@ describe("AssumeRoleWithWebIdentity with a real OpenID provider", () => {
     expect(identity.json.Arn).toBe(response.AssumedRoleUser.Arn);
   });
 
+  it("applies a session policy", async () => {
+    const roleArn = await createRole(
+      webIdentityTrust(providerArn, { [`${keyPrefix}:aud`]: "sts.amazonaws.com" }),
+      JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:*", Resource: "*" }] }),
+    );
+    const sessionPolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:GetRole", Resource: roleArn }] });
+    const result = await cliAssume(host, roleArn, await idp.token(), "--policy", sessionPolicy);
+    expect(result.json.PackedPolicySize).toBeGreaterThan(0);
+    const session = iamClient(host.url, {
+      accessKeyId: result.json.Credentials.AccessKeyId,
+      secretAccessKey: result.json.Credentials.SecretAccessKey,
+      sessionToken: result.json.Credentials.SessionToken,
+    });
+    try {
+      await expect(session.send(new GetRoleCommand({ RoleName: roleArn.split("/").pop()! }))).resolves.toHaveProperty("Role");
+      await expect(session.send(new GetRoleCommand({ RoleName: "web-1" }))).rejects.toMatchObject({ name: "AccessDenied" });
+    } finally {
+      session.destroy();
+    }
+    const tooLong = await cliAssume(host, roleArn, await idp.token(), "--policy", `${sessionPolicy}${" ".repeat(2049 - sessionPolicy.length)}`);
+    expect(cliErrorCode(tooLong)).toBe("ValidationError");
+  });
+
   it("refuses a token whose claims the trust policy does not accept", async () => {
     const roleArn = await createRole(webIdentityTrust(providerArn, { [`${keyPrefix}:sub`]: "repo:octo-org/other:ref:refs/heads/main" }));
     const result = await cliAssume(host, roleArn, await idp.token());

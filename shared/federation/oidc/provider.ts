@@ -61,5 +61,6 @@ export async function findProvider(
       discoveryIssuer: builtIn.discoveryIssuer,
     };
   }
-  throw invalid(`No OpenIDConnect provider found in your account for ${printable(issuer).slice(1, -1)}`);
+  // IAM's longest provider URL is 255 characters, so an issuer that long is still shown whole.
+  throw invalid(`No OpenIDConnect provider found in your account for ${printable(issuer, 255).slice(1, -1)}`);
 }

@@ -107,9 +107,9 @@ export function jsonDepth(text: string): number {
   return deepest;
 }
 
-/** Shortens and escapes a value from a token for an error message. */
-export function printable(value: string): string {
-  const short = value.length > 64 ? `${value.slice(0, 64)}...` : value;
+/** Shortens a value from a token to `maxLength` characters and quotes it as JSON, for an error message. */
+export function printable(value: string, maxLength = 64): string {
+  const short = value.length > maxLength ? `${value.slice(0, maxLength)}...` : value;
   return JSON.stringify(short);
 }
 

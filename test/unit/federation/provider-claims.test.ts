@@ -13,9 +13,9 @@ const T0 = new Date("2026-03-01T10:00:00Z");
 const NOW = Math.floor(T0.getTime() / 1000);
 const CLIENT = { sourceIp: "127.0.0.1", userAgent: "provider-claims-test", secureTransport: true };
 
-/** Holds the roles of every provider and the Entra ID v1 provider registered with its trailing slash. */
+/** Account of every provider's roles, with the Entra ID v1 provider registered with its trailing slash. */
 const ACCOUNT = "123456789012";
-/** Holds the Entra ID v2 provider and a v1 provider registered without the trailing slash. */
+/** Account of the Entra ID v2 provider and of a v1 provider registered without the trailing slash. */
 const ENTRA_ACCOUNT = "210987654321";
 
 const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
@@ -37,7 +37,7 @@ const ENTRA_V2_CLIENT_ID = "6b0e2f4a-91c3-4d7e-8a25-c3f9d1e7b402";
 const withoutScheme = (url: string) => url.replace(/^https:\/\//, "");
 const element = (body: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1];
 
-/** A trust policy that lets `federated` call AssumeRoleWithWebIdentity under `condition`. */
+/** Builds a trust policy that lets `federated` call AssumeRoleWithWebIdentity under `condition`. */
 function webIdentityTrust(federated: string, condition: Record<string, Record<string, string | string[]>>): string {
   return JSON.stringify({
     Version: "2012-10-17",
@@ -195,7 +195,7 @@ function eksClaims(namespace: string, serviceAccount: string, audience: string[]
 }
 
 /**
- * Claims of a Google ID token. A web sign-in names the web client in both `aud` and `azp`; an
+ * Claims of a Google ID token. A web sign-in names the web client in both `aud` and `azp`. An
  * Android sign-in names the Android client in `azp` and the web (server) client in `aud`.
  */
 function googleClaims(options: { issuer: string; audience: string; authorizedParty: string }): JWTPayload {
@@ -215,7 +215,7 @@ function googleClaims(options: { issuer: string; audience: string; authorizedPar
   };
 }
 
-/** Claims of a Cognito identity pool OpenID token; `amr` starts with `authenticated` or `unauthenticated`. */
+/** Claims of a Cognito identity pool OpenID token, whose `amr` starts with `authenticated` or `unauthenticated`. */
 function cognitoClaims(amr: string[], pool = COGNITO_POOL): JWTPayload {
   return {
     iss: COGNITO_ISSUER,
@@ -316,8 +316,11 @@ describe("claims of real identity providers", () => {
     harness.keys.publish(EKS_ISSUER, { keys: [keys.eks.publicJwk] });
     harness.keys.publish(GOOGLE_ISSUER, { keys: [keys.google.publicJwk] });
     harness.keys.publish(COGNITO_ISSUER, { keys: [keys.cognito.publicJwk] });
-    harness.keys.publish(ENTRA_V1_ISSUER, { keys: [keys.entra.publicJwk] });
-    harness.keys.publish(ENTRA_V2_ISSUER, { keys: [keys.entra.publicJwk] });
+    // Entra ID's key set entries carry no alg, but an x5t thumbprint and the v2.0 issuer of the tenant.
+    const { alg: _entraAlg, ...entraJwk } = keys.entra.publicJwk;
+    const entraKeySet = { keys: [{ ...entraJwk, x5t: keys.entra.kid, issuer: ENTRA_V2_ISSUER }] };
+    harness.keys.publish(ENTRA_V1_ISSUER, entraKeySet);
+    harness.keys.publish(ENTRA_V2_ISSUER, entraKeySet);
 
     providerArns.github = await registerProvider(ACCOUNT, GITHUB_ISSUER, ["sts.amazonaws.com"]);
     providerArns.githubEnterprise = await registerProvider(ACCOUNT, GITHUB_ENTERPRISE_ISSUER, ["sts.amazonaws.com"]);
@@ -338,7 +341,7 @@ describe("claims of real identity providers", () => {
     let mainOnly: RoleRecord;
 
     beforeAll(async () => {
-      // The trust policy GitHub and AWS document: the STS audience and a subject pattern per repository.
+      // The usual trust policy for GitHub Actions tests the STS audience and a subject pattern per repository.
       anyRef = await createRole(
         ACCOUNT,
         webIdentityTrust(providerArns.github!, {
@@ -404,7 +407,7 @@ describe("claims of real identity providers", () => {
     });
 
     it("rejects GitHub's default audience", async () => {
-      // Without `audience:` in the workflow, GitHub sets aud to the owner's URL, which is no client id here.
+      // Without `audience:` in the workflow, GitHub sets aud to the repository owner's URL, which is no client id here.
       const token = await signToken(
         keys.github!,
         githubClaims({ repository, event: "push", ref: "refs/heads/main", audience: "https://github.com/octo-org" }),
@@ -696,7 +699,7 @@ describe("claims of real identity providers", () => {
     let role: RoleRecord;
 
     beforeAll(async () => {
-      // The trust policy the Cognito console writes for the authenticated role of a pool.
+      // The usual trust policy of a pool's authenticated role tests the pool id and the `authenticated` amr value.
       role = await createRole(
         ACCOUNT,
         webIdentityTrust("cognito-identity.amazonaws.com", {

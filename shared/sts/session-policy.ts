@@ -1,0 +1,47 @@
+import { cachedPolicy } from "../auth/policy-cache.js";
+import { policySize } from "../iam/policy-limits.js";
+import { ServiceError } from "../protocol/errors.js";
+import type { Tag } from "../store/entities.js";
+
+/** AWS's limit on the plain text of a session policy. */
+export const MAX_SESSION_POLICY_LENGTH = 2048;
+
+/**
+ * The size that session policies and tags may take together in a session token, in bytes: a
+ * policy counts its characters other than white space, a tag its key and value plus two.
+ * AWS compresses both into a packed format with an undocumented limit; Open STS defines this
+ * one instead, so that a full 2,048-character policy takes half of it.
+ */
+export const PACKED_SIZE_BUDGET = 4096;
+
+/**
+ * Validates an inline session policy: at most 2,048 characters and a valid identity-style
+ * policy without Principal (MalformedPolicyDocument otherwise). Returns the policy text.
+ */
+export function checkSessionPolicy(policy: string): string {
+  if (policy.length > MAX_SESSION_POLICY_LENGTH) {
+    throw new ServiceError(
+      "ValidationError",
+      `1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to ${MAX_SESSION_POLICY_LENGTH}`,
+    );
+  }
+  cachedPolicy(policy, "session");
+  return policy;
+}
+
+/**
+ * Returns PackedPolicySize, the share of PACKED_SIZE_BUDGET that the session policy and tags
+ * take, in percent rounded up. Throws PackedPolicyTooLarge above 100.
+ */
+export function packedPolicySize(policy: string | undefined, tags: readonly Tag[]): number {
+  let size = policy === undefined ? 0 : policySize(policy);
+  for (const tag of tags) size += Buffer.byteLength(tag.Key) + Buffer.byteLength(tag.Value) + 2;
+  const percent = Math.ceil((size * 100) / PACKED_SIZE_BUDGET);
+  if (percent > 100) {
+    throw new ServiceError(
+      "PackedPolicyTooLarge",
+      `The session policy and session tags take ${percent}% of the allowed packed size; remove tags or shorten the policy.`,
+    );
+  }
+  return percent;
+}
