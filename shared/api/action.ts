@@ -1,3 +1,4 @@
+import type { WebIdentityUser } from "../audit/event.js";
 import type { Caller } from "../auth/principal.js";
 import type { RequestFacts } from "../auth/request-keys.js";
 import type { ServiceConfig } from "../config/service-config.js";
@@ -27,6 +28,8 @@ export interface ActionOutput {
   result?: XmlObject;
   /** Audit copy of the response, without secrets. */
   responseElements?: Record<string, unknown>;
+  /** Who an unsigned federation call turned out to be, once its token verified. */
+  webIdentity?: { user: WebIdentityUser; accountId: string };
 }
 
 export interface ActionDefinition {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type AuditEvent, buildAuditEvent } from "../audit/event.js";
+import { type AuditEvent, type AuditInput, buildAuditEvent } from "../audit/event.js";
 import { authenticate } from "../auth/authenticate.js";
 import type { Caller } from "../auth/principal.js";
 import type { ServiceConfig } from "../config/service-config.js";
@@ -111,7 +111,7 @@ export async function handleQueryRequest(
       statusCode: 200,
       headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
       body: renderResult(namespace, action, output.result, requestId),
-      audit: auditOf({ output: output.responseElements }),
+      audit: auditOf({ output: output.responseElements, webIdentity: output.webIdentity }),
     };
   } catch (thrown) {
     const error = toServiceError(thrown);
@@ -124,7 +124,7 @@ export async function handleQueryRequest(
     };
   }
 
-  function auditOf(outcome: { output?: Record<string, unknown>; error?: ServiceError }): AuditEvent {
+  function auditOf(outcome: { output?: Record<string, unknown>; error?: ServiceError; webIdentity?: AuditInput["webIdentity"] }): AuditEvent {
     return buildAuditEvent({
       service: service.model.service,
       action,
@@ -134,6 +134,7 @@ export async function handleQueryRequest(
       userAgent: client.userAgent,
       requestId,
       ...(caller ? { caller } : {}),
+      ...(outcome.webIdentity ? { webIdentity: outcome.webIdentity } : {}),
       ...(input ? { input } : {}),
       ...(outcome.output ? { responseElements: outcome.output } : {}),
       ...(outcome.error

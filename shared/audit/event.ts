@@ -14,14 +14,16 @@ export interface AuditEvent {
   awsRegion: string;
   sourceIPAddress: string;
   userAgent: string;
-  userIdentity?: {
-    type: "Root" | "IAMUser" | "AssumedRole";
-    principalId: string;
-    arn: string;
-    accountId: string;
-    accessKeyId: string;
-    userName?: string;
-  };
+  userIdentity?:
+    | {
+        type: "Root" | "IAMUser" | "AssumedRole";
+        principalId: string;
+        arn: string;
+        accountId: string;
+        accessKeyId: string;
+        userName?: string;
+      }
+    | WebIdentityUser;
   requestParameters?: Record<string, unknown>;
   responseElements?: Record<string, unknown>;
   errorCode?: string;
@@ -31,6 +33,17 @@ export interface AuditEvent {
   requestID: string;
   eventID: string;
   recipientAccountId?: string;
+}
+
+/** The userIdentity CloudTrail records for a call made with a web identity token. */
+export interface WebIdentityUser {
+  type: "WebIdentityUser";
+  /** `<provider>:<audience>:<subject>`. */
+  principalId: string;
+  /** The token's subject. */
+  userName: string;
+  /** The provider's ARN or built-in name. */
+  identityProvider: string;
 }
 
 /** CloudTrail's userIdentity.type for each kind of principal. */
@@ -45,6 +58,8 @@ export interface AuditInput {
   userAgent: string;
   requestId: string;
   caller?: Caller;
+  /** The verified token holder of an unsigned federation call, and the account of the role it assumed. */
+  webIdentity?: { user: WebIdentityUser; accountId: string };
   input?: Record<string, unknown>;
   responseElements?: Record<string, unknown>;
   error?: { code: string; message: string; detail?: Record<string, unknown> };
@@ -74,6 +89,9 @@ export function buildAuditEvent(audit: AuditInput): AuditEvent {
       ...(principal.kind === "user" ? { userName: principal.userName } : {}),
     };
     event.recipientAccountId = principal.accountId;
+  } else if (audit.webIdentity) {
+    event.userIdentity = audit.webIdentity.user;
+    event.recipientAccountId = audit.webIdentity.accountId;
   }
   if (audit.input) event.requestParameters = redactParameters(audit.input);
   if (audit.responseElements) event.responseElements = audit.responseElements;

@@ -130,6 +130,15 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
         audience: identity.audience,
         ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
       },
+      webIdentity: {
+        user: {
+          type: "WebIdentityUser",
+          principalId: `${provider.principal}:${identity.audience}:${identity.subject}`,
+          userName: identity.subject,
+          identityProvider: provider.principal,
+        },
+        accountId: role.accountId,
+      },
     };
   },
 };

@@ -372,6 +372,9 @@ describe("AssumeRoleWithWebIdentity with a real OpenID provider", () => {
     }
     const log = host.output();
     expect(log).toContain(accessKeyId);
+    // The audit line names the token holder as CloudTrail does.
+    expect(log).toContain(`"principalId":"${providerArn}:sts.amazonaws.com:${idp.clientId}"`);
+    expect(log).toContain('"type":"WebIdentityUser"');
     expect(log).not.toContain(token.split(".")[2]);
     expect(log).not.toContain(granted.json.Credentials.SecretAccessKey);
     expect(log).not.toContain(granted.json.Credentials.SessionToken);

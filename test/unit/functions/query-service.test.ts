@@ -114,7 +114,7 @@ describe("query service", () => {
     const token = element(response.body, "SessionToken")!;
     const audit = JSON.stringify(response.audit);
     expect(response.audit.eventName).toBe("AssumeRole");
-    expect(response.audit.userIdentity?.arn).toBe(`arn:aws:iam::${ACCOUNT}:user/bob`);
+    expect(response.audit.userIdentity).toMatchObject({ type: "IAMUser", arn: `arn:aws:iam::${ACCOUNT}:user/bob` });
     expect(audit).toContain(element(response.body, "AccessKeyId")!);
     expect(audit).not.toContain(secret);
     expect(audit).not.toContain(token);
