@@ -98,7 +98,7 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
   const requestId = randomUUID();
   const crossOrigin = request.headers.origin !== undefined;
   if (crossOrigin) for (const [name, value] of Object.entries(corsResponseHeaders())) response.setHeader(name, value);
-  // API Gateway answers CORS preflight requests itself, without calling a function.
+  // API Gateway responds to CORS preflight requests itself, without calling a function.
   if (request.method === "OPTIONS" && crossOrigin && request.headers["access-control-request-method"] !== undefined) {
     response.writeHead(204, corsPreflightHeaders());
     response.end();

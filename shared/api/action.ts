@@ -28,7 +28,7 @@ export interface ActionOutput {
   result?: XmlObject;
   /** Audit copy of the response, without secrets. */
   responseElements?: Record<string, unknown>;
-  /** Who an unsigned federation call turned out to be, once its token verified. */
+  /** The verified token holder of an unsigned federation call, for the audit line. */
   webIdentity?: { user: WebIdentityUser; accountId: string };
 }
 

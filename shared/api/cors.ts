@@ -28,7 +28,7 @@ export function corsResponseHeaders(): Record<string, string> {
   };
 }
 
-/** Headers of the answer to a preflight request (OPTIONS with Access-Control-Request-Method). */
+/** Headers of the response to a preflight request (OPTIONS with Access-Control-Request-Method). */
 export function corsPreflightHeaders(): Record<string, string> {
   return {
     ...corsResponseHeaders(),

@@ -5,7 +5,7 @@ import type { IamStore } from "../store/iam-store.js";
 import type { QueryDependencies } from "./query-service.js";
 import { RateLimiter } from "./rate-limiter.js";
 
-/** Assembles the handlers' dependencies around a store and key ring, with the caches and limits the configuration asks for. */
+/** Assembles the handlers' dependencies around a store and key ring, with the caches and limits the configuration sets. */
 export function buildDependencies(store: IamStore, ring: KeyRing, config: ServiceConfig): QueryDependencies {
   return {
     store,

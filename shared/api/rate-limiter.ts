@@ -2,7 +2,7 @@
  * Token buckets per key (a source address) in one process: each key may make `ratePerSecond`
  * requests per second on average and bursts of twice that. At most `maxKeys` buckets are kept;
  * the least recently used one is dropped first, which only ever lets a request through.
- * On AWS each Lambda container counts for itself, so the limit a source sees is per container.
+ * On AWS each Lambda container counts for itself, so the limit applies per container.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();

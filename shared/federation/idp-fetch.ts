@@ -16,7 +16,7 @@ export interface IdpFetchPolicy {
  * A failed fetch from an identity provider; the message names the URL and the reason.
  * `transient` marks failures that may pass on a retry (no connection, time limit, server
  * error), as opposed to a provider set up in a way that cannot work (a redirect, a rejected
- * address, a 4xx answer, an oversized body).
+ * address, a 4xx response, an oversized body).
  */
 export class IdpFetchError extends Error {
   override readonly name = "IdpFetchError";
@@ -87,9 +87,9 @@ export function refusedAddress(address: string, policy: Pick<IdpFetchPolicy, "al
 
 /**
  * Fetches a document from an identity provider, for openid-client's and jose's `customFetch`.
- * The URL's scheme must be https (http only for loopback in local mode); every address the
- * host name resolves to is checked, and the connection goes to a checked address, so a name
- * that later resolves elsewhere cannot redirect it. Redirects are not followed, the body is
+ * The URL's scheme must be https, or http for loopback in local mode. Every address the host
+ * name resolves to is checked, and the connection goes to a checked address, so a name that
+ * later resolves elsewhere cannot redirect it. Redirects are not followed, the body is
  * capped at MAX_IDP_RESPONSE_BYTES and the whole exchange at the policy's time limit.
  *
  * Node's fetch cannot be told which address to connect to, which is why this uses node:http.
@@ -103,7 +103,7 @@ export async function fetchFromIdp(url: string, init: IdpFetchInit, policy: IdpF
   const literal = target.hostname.replace(/^\[|\]$/g, "");
   if (isIP(literal) !== 0) {
     const reason = refusedAddress(literal, policy);
-    if (reason) throw new IdpFetchError(`${target.origin} is refused: ${reason}`);
+    if (reason) throw new IdpFetchError(`${target.origin} is rejected: ${reason}`);
   }
 
   const signals = [AbortSignal.timeout(policy.timeoutMs), ...(init.signal ? [init.signal] : [])];
@@ -126,12 +126,12 @@ export async function fetchFromIdp(url: string, init: IdpFetchInit, policy: IdpF
 
   if (response.statusCode !== undefined && response.statusCode >= 300 && response.statusCode < 400) {
     response.destroy();
-    throw new IdpFetchError(`${target.origin}${target.pathname} answered with a redirect (${response.statusCode}), which is not followed`);
+    throw new IdpFetchError(`${target.origin}${target.pathname} responded with a redirect (${response.statusCode}), which is not followed`);
   }
   const status = response.statusCode ?? 502;
   if (status < 200 || status >= 300) {
     response.destroy();
-    throw new IdpFetchError(`${target.origin}${target.pathname} answered with status ${status}`, status >= 500 || status === 429);
+    throw new IdpFetchError(`${target.origin}${target.pathname} responded with status ${status}`, status >= 500 || status === 429);
   }
   const body = await readCapped(target, response, signal);
   const responseHeaders = new Headers();
@@ -151,7 +151,7 @@ function checkedLookup(policy: IdpFetchPolicy): LookupFunction {
       for (const { address } of addresses) {
         const reason = refusedAddress(address, policy);
         if (reason) {
-          callback(new IdpFetchError(`${hostname} resolves to a refused address: ${reason}`), "", 0);
+          callback(new IdpFetchError(`${hostname} resolves to a rejected address: ${reason}`), "", 0);
           return;
         }
       }

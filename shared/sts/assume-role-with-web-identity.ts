@@ -35,10 +35,10 @@ interface WebIdentityInput {
 }
 
 /**
- * AssumeRoleWithWebIdentity: an OpenID Connect token from a provider registered in the role's
- * account (or one of AWS's built-in providers) buys a role session when the token verifies and
- * the role's trust policy allows the provider with the token's claims as condition keys. The
- * call is unsigned; the token is the only credential.
+ * AssumeRoleWithWebIdentity: exchanges an OpenID Connect token for a role session. The token
+ * must come from a provider registered in the role's account (or one of AWS's built-in
+ * providers) and verify. The role's trust policy must allow the provider, with the token's
+ * claims as condition keys. The call is unsigned because the token is the only credential.
  */
 export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
   unsigned: true,
@@ -111,7 +111,7 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
         federatedKeys: identity.conditionKeys,
       },
     });
-    // AWS answers with the provider's ARN for OpenID Connect tokens (the built-in name for Google and Cognito).
+    // AWS returns the provider's ARN for OpenID Connect tokens, and the built-in name for Google and Cognito.
     const responseProvider = provider.principal;
     return {
       result: {

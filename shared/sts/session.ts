@@ -65,8 +65,8 @@ export async function issueSession(context: Pick<CallContext, "facts" | "ring" |
 }
 
 /**
- * What a role session passes on to the next session of a chain: its transitive tags and its
- * source identity, which the caller cannot change or drop.
+ * Returns what a role session passes on to the next session of a chain: its transitive tags
+ * and its source identity, which the caller cannot change or drop.
  */
 export function inheritedAttributes(caller: Caller): { tags: SessionTagSet; sourceIdentity?: string } {
   const attributes = caller.principal.kind === "assumed-role" ? caller.principal.attributes : undefined;

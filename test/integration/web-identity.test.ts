@@ -19,7 +19,7 @@ import { DEMO_ROOT, iamClient, stsClient } from "../support/sdk.js";
 
 const ANONYMOUS: Credentials = { accessKeyId: "", secretAccessKey: "" };
 
-/** A trust policy that lets tokens of `providerArn` assume the role, with `conditions` on their claims. */
+/** Builds a trust policy that lets tokens of `providerArn` assume the role, with `conditions` on their claims. */
 function webIdentityTrust(providerArn: string, conditions: Record<string, string>, actions: string[] = ["sts:AssumeRoleWithWebIdentity"]): string {
   return JSON.stringify({
     Version: "2012-10-17",
@@ -117,7 +117,7 @@ describe("AssumeRoleWithWebIdentity with a real OpenID provider", () => {
     expect(cliErrorCode(tooLong)).toBe("ValidationError");
   });
 
-  it("refuses a token whose claims the trust policy does not accept", async () => {
+  it("rejects claims the trust policy excludes", async () => {
     const roleArn = await createRole(webIdentityTrust(providerArn, { [`${keyPrefix}:sub`]: "repo:octo-org/other:ref:refs/heads/main" }));
     const result = await cliAssume(host, roleArn, await idp.token());
     expect(cliErrorCode(result)).toBe("AccessDenied");
@@ -257,16 +257,16 @@ describe("AssumeRoleWithWebIdentity with a real OpenID provider", () => {
           sessionToken: response.json.Credentials.SessionToken,
         });
       const grantedIam = session(granted);
-      const refusedIam = session(refused);
+      const deniedIam = session(refused);
       try {
         // The session's tag Project=Automation satisfies one role's policy and not the other's.
         await expect(grantedIam.send(new GetRoleCommand({ RoleName: roleArn.split("/").pop()! }))).resolves.toHaveProperty("Role");
-        await expect(refusedIam.send(new GetRoleCommand({ RoleName: otherArn.split("/").pop()! }))).rejects.toMatchObject({
+        await expect(deniedIam.send(new GetRoleCommand({ RoleName: otherArn.split("/").pop()! }))).rejects.toMatchObject({
           name: "AccessDenied",
         });
       } finally {
         grantedIam.destroy();
-        refusedIam.destroy();
+        deniedIam.destroy();
       }
     } finally {
       await tagged.close();
@@ -345,7 +345,7 @@ describe("AssumeRoleWithWebIdentity with a real OpenID provider", () => {
     expect(result.stderr).not.toContain(token);
   });
 
-  it("refuses a token of an issuer that is not registered in the role's account", async () => {
+  it("rejects an unregistered issuer", async () => {
     const stranger = await startTestIdp();
     try {
       const roleArn = await createRole(webIdentityTrust(providerArn, {}));
@@ -433,7 +433,7 @@ describe("AssumeRoleWithWebIdentity rate limit", () => {
       }).then(async (response) => ({ status: response.status, body: await response.text() }));
     const responses = await Promise.all(Array.from({ length: 10 }, call));
     const throttled = responses.filter((response) => response.body.includes("<Code>Throttling</Code>"));
-    // The bucket holds a burst of twice the rate: four requests pass, the others are throttled.
+    // The bucket allows a burst of twice the rate, so four requests pass and the others are throttled.
     expect(throttled.length).toBe(6);
     expect(throttled.every((response) => response.status === 400 && response.body.includes("Rate exceeded"))).toBe(true);
     const passed = responses.filter((response) => !response.body.includes("<Code>Throttling</Code>"));

@@ -30,7 +30,7 @@ const CLIENT_ID = "ci-runner";
 const CLIENT_SECRET = "test-client-secret-of-the-local-idp";
 
 /**
- * A real OpenID Provider (node-oidc-provider) on a free loopback port. It issues JWT access
+ * Starts a real OpenID Provider (node-oidc-provider) on a free loopback port. It issues JWT access
  * tokens through the client credentials grant, publishes its discovery document and key set,
  * and can rotate its signing key while keeping its address.
  */

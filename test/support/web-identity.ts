@@ -26,7 +26,7 @@ export const STS_SERVICE: QueryServiceDefinition = {
 /** Key sets held in memory per issuer, for tests whose tokens claim issuers that cannot be reached here. */
 export class StaticKeySource implements KeySource {
   private readonly sets = new Map<string, JWTVerifyGetKey>();
-  /** Issuers whose keys were asked for, in order. */
+  /** Issuers whose keys were requested, in order. */
   readonly asked: string[] = [];
 
   publish(issuer: string, jwks: JSONWebKeySet): void {
@@ -69,7 +69,7 @@ export interface WebIdentityHarness {
 }
 
 /**
- * The STS query service in process, on the embedded store, with key sets from a
+ * Starts the STS query service in process, on the embedded store, with key sets from a
  * StaticKeySource instead of the network. Tests register providers and roles through `service.store`.
  */
 export async function startWebIdentityHarness(now = new Date(), config: Partial<ServiceConfig> = {}): Promise<WebIdentityHarness> {

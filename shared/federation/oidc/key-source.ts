@@ -4,7 +4,7 @@ import type { OidcSettings } from "../../config/service-config.js";
 import { TtlCache } from "../../store/cache.js";
 import { fetchFromIdp, IdpFetchError, type IdpFetchInit, type IdpFetchPolicy } from "../idp-fetch.js";
 
-/** Where the verification keys of an issuer come from. */
+/** Source of the verification keys of issuers. */
 export interface KeySource {
   /** Returns the key resolver of an issuer, whose documents may be fetched on the way. */
   keysOf(issuer: string): Promise<JWTVerifyGetKey>;
@@ -20,7 +20,7 @@ export class DiscoveryRejected extends Error {
  * openid-client, which also requires the document to name the same issuer) gives the JWKS URL,
  * and jose keeps the key set. Documents are fetched through fetchFromIdp (https only, no
  * redirects, private addresses refused, size and time limits). The discovery document is kept
- * for `discoveryMaxAgeSeconds`; jose keeps each key set for `jwksMaxAgeSeconds` and fetches it
+ * for `discoveryMaxAgeSeconds`. jose keeps each key set for `jwksMaxAgeSeconds`, and fetches it
  * again for an unknown `kid` at most once per `jwksCooldownSeconds`. The caches belong to one
  * process (one Lambda container).
  */
@@ -81,7 +81,7 @@ export class DiscoveryKeySource implements KeySource {
 /**
  * Separates a provider that could not be reached from one whose discovery document is wrong.
  * A failed fetch arrives as the IdpFetchError thrown by fetchFromIdp, somewhere in the cause
- * chain; openid-client reports an unusable document (not JSON, another issuer, missing fields)
+ * chain. openid-client reports an unusable document (not JSON, another issuer, missing fields)
  * with its own error codes.
  */
 function classifyDiscoveryError(issuer: string, error: unknown): Error {

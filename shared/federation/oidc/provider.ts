@@ -17,8 +17,8 @@ export interface WebIdentityProvider {
 }
 
 /**
- * Providers that AWS knows without an IAM OpenID Connect provider. Trust policies name them by
- * these names; their keys are found through discovery like any other issuer's.
+ * Providers that AWS accepts without an IAM OpenID Connect provider. Trust policies name them
+ * by these names, and their keys are found through discovery like any other issuer's.
  */
 const BUILT_IN: ReadonlyMap<string, { name: string; discoveryIssuer: string }> = new Map([
   ["https://accounts.google.com", { name: "accounts.google.com", discoveryIssuer: "https://accounts.google.com" }],
@@ -34,7 +34,7 @@ export interface ProviderLookup {
  * Finds the provider of a token's issuer in the role's account. The issuer must equal the URL
  * of a registered provider exactly, scheme and case included, without normalising slashes,
  * ports or case. Google and Cognito issuers fall back to AWS's built-in providers. Returns the
- * provider and the issuer URL whose discovery document holds its keys.
+ * provider and the issuer URL whose discovery document leads to its keys.
  */
 export async function findProvider(
   issuer: unknown,

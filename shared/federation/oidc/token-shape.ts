@@ -21,10 +21,11 @@ export interface TokenShape {
 }
 
 /**
- * Checks the form of a web identity token before any key is fetched: a compact JWS of three
- * base64url parts whose header and claims are JSON objects of bounded depth, signed with an
- * allowed algorithm, naming no key source of its own and no critical extensions. Encrypted
- * tokens (JWE) are refused unopened. Throws InvalidIdentityToken saying which check failed.
+ * Checks the form of a web identity token before any key is fetched. The token must be a
+ * compact JWS of three base64url parts, and its header and claims JSON objects of bounded
+ * depth. The header must name an allowed algorithm, and neither a key source of its own nor
+ * critical extensions. Encrypted tokens (JWE) are rejected unopened. Throws
+ * InvalidIdentityToken with a message that names the failed check.
  */
 export function readTokenShape(token: string): TokenShape {
   const parts = token.split(".");

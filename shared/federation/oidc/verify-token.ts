@@ -5,7 +5,7 @@ import { DiscoveryRejected } from "./key-source.js";
 import type { WebIdentityProvider } from "./provider.js";
 import { ALLOWED_ALGORITHMS, invalid, printable } from "./token-shape.js";
 
-/** The longest subject AWS returns in SubjectFromWebIdentityToken. */
+/** The maximum length of the subject AWS returns in SubjectFromWebIdentityToken. */
 export const MAX_SUBJECT_LENGTH = 255;
 
 export interface VerifiedWebIdentity {
@@ -143,14 +143,14 @@ function verificationError(error: unknown, now: Date): ServiceError {
   return unreachable(error instanceof Error ? error.message : String(error));
 }
 
-/** The provider's keys cannot be had at all, as configured: AWS's InvalidIdentityToken for it. */
+/** Builds the error for keys that cannot be retrieved as the provider is set up, which AWS reports as InvalidIdentityToken. */
 function keyNotRetrievable(reason: string): ServiceError {
   return invalid(
     `Couldn't retrieve verification key from your identity provider (${reason}), please reference AssumeRoleWithWebIdentity documentation for requirements`,
   );
 }
 
-/** The provider could not be reached or failed: retryable. */
+/** Builds the retryable error for a provider that could not be reached or failed. */
 function unreachable(reason: string): ServiceError {
   return new ServiceError(
     "IDPCommunicationError",
