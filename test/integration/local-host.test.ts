@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand } from "@aws-sdk/client-iam";
+import { CreateAccessKeyCommand, CreateOpenIDConnectProviderCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { awsCli } from "../support/clients.js";
@@ -33,6 +33,17 @@ describe("local host", () => {
     expect(output).toContain("[profile open-sts]");
     expect(output).toContain(`endpoint_url = ${host.url}`);
     expect(output).toContain(`aws_access_key_id = ${DEMO_ROOT.accessKeyId}`);
+    expect(output).toContain("OpenID Connect issuers on http://127.0.0.1 and http://localhost are accepted (local mode).");
+  });
+
+  it("rejects http issuers when configured", async () => {
+    const host = await start({ OPEN_STS_ALLOW_LOOPBACK_ISSUERS: "false" });
+    expect(host.output()).not.toContain("OpenID Connect issuers on http://");
+    const iam = iamClient(host.url, DEMO_ROOT);
+    await expect(iam.send(new CreateOpenIDConnectProviderCommand({ Url: "http://127.0.0.1:9000", ClientIDList: ["sts"] }))).rejects.toMatchObject({
+      name: "InvalidInputException",
+    });
+    iam.destroy();
   });
 
   it("keeps its data across a restart", async () => {
