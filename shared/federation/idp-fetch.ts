@@ -56,7 +56,7 @@ for (const [network, prefix] of [
   FORBIDDEN.addSubnet(network, prefix, "ipv4");
 }
 for (const [network, prefix] of [
-  ["::", 128],
+  ["::", 96],
   ["64:ff9b::", 96],
   ["fc00::", 7],
   ["fe80::", 10],
@@ -173,8 +173,9 @@ function readCapped(target: URL, response: IncomingMessage, signal: AbortSignal)
     response.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_IDP_RESPONSE_BYTES) {
-        response.destroy();
+        // Rejects first: destroying the response emits "aborted", whose rejection must not win.
         reject(new IdpFetchError(`${target.origin}${target.pathname} sent more than ${MAX_IDP_RESPONSE_BYTES} bytes`));
+        response.destroy();
         return;
       }
       chunks.push(chunk);

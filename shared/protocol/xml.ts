@@ -9,11 +9,12 @@ export interface XmlObject {
   readonly [element: string]: XmlValue;
 }
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+// A carriage return is written as a reference, because XML parsers turn a literal one into a line feed.
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#xD;" };
 
 /** Escapes text for element content, the only place we write reflected values. */
 export function escapeXml(text: string): string {
-  return /[&<>]/.test(text) ? text.replace(/[&<>]/g, (character) => ESCAPES[character]!) : text;
+  return /[&<>\r]/.test(text) ? text.replace(/[&<>\r]/g, (character) => ESCAPES[character]!) : text;
 }
 
 /** Formats a time as AWS does in XML: ISO-8601 in UTC with a `Z` and no fraction. */

@@ -63,7 +63,11 @@ export class DiscoveryKeySource implements KeySource {
     } catch (error) {
       throw classifyDiscoveryError(issuer, error);
     }
-    const jwksUri = configuration.serverMetadata().jwks_uri;
+    // openid-client compares the issuers as URLs, so a trailing slash or another spelling of the
+    // host passes its check. OpenID Connect Discovery requires the identical string.
+    const metadata = configuration.serverMetadata();
+    if (metadata.issuer !== issuer) throw new DiscoveryRejected(`The discovery document of ${issuer} names a different issuer.`);
+    const jwksUri = metadata.jwks_uri;
     if (typeof jwksUri !== "string") throw new DiscoveryRejected(`The discovery document of ${issuer} has no jwks_uri.`);
     let parsed: URL;
     try {

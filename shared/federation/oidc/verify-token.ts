@@ -5,6 +5,9 @@ import { DiscoveryRejected } from "./key-source.js";
 import type { WebIdentityProvider } from "./provider.js";
 import { ALLOWED_ALGORITHMS, invalid, printable } from "./token-shape.js";
 
+/** Characters that XML 1.0 cannot carry, even as references; the response repeats sub and aud. */
+const NOT_XML_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
 /** The maximum length of the subject AWS returns in SubjectFromWebIdentityToken. */
 export const MAX_SUBJECT_LENGTH = 255;
 
@@ -61,8 +64,10 @@ export async function verifyWebIdentityToken(
   if (typeof subject !== "string" || subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH) {
     throw invalid(`The claim sub must be a string of 1 to ${MAX_SUBJECT_LENGTH} characters.`);
   }
+  if (NOT_XML_CHARACTER.test(subject)) throw invalid("The claim sub contains a control character.");
 
   const audience = acceptedAudience(claims, provider);
+  if (NOT_XML_CHARACTER.test(audience)) throw invalid("The token's audience contains a control character.");
   const conditionKeys: Record<string, string | string[]> = {
     [`${provider.keyPrefix}:aud`]: audience,
     [`${provider.keyPrefix}:sub`]: subject,
