@@ -151,9 +151,10 @@ describe("Query protocol on the wire", () => {
     expect(errorCode(response.body)).toBe("ValidationError");
   });
 
-  it("rejects session policies until they are supported", async () => {
-    const response = await assumeRole({ Policy: '{"Version":"2012-10-17","Statement":[]}' });
+  it("rejects managed session policies", async () => {
+    const response = await assumeRole({ "PolicyArns.member.1.arn": "arn:aws:iam::aws:policy/ReadOnlyAccess" });
     expect(response.status).toBe(400);
     expect(errorCode(response.body)).toBe("ValidationError");
+    expect(response.body).toContain("The parameter PolicyArns is not supported");
   });
 });
