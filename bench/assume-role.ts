@@ -43,16 +43,21 @@ interface Measurement {
 
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-  const ours = await startProcess("open-sts", process.execPath, ["--import", "tsx", "infra/local/main.ts"], {
-    PORT: "0",
-    OPEN_STS_DATA_DIR: ":memory:",
-    POWERTOOLS_LOG_LEVEL: options["log-level"],
-  }, /Open STS ready at (http:\/\/127\.0\.0\.1:\d+)/);
-  const bare = await startProcess("bare node:http", process.execPath, ["bench/bare-server.mjs"], {}, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
-  const motoPort = 20000 + Math.floor(Math.random() * 20000);
-  const moto = await startProcess("moto_server", "moto_server", ["-H", "127.0.0.1", "-p", String(motoPort)], {}, /Running on (http:\/\/127\.0\.0\.1:\d+)/);
-
+  // Every server started so far is stopped on the way out, also when a later one fails to start.
+  const started: Target[] = [];
   try {
+    const ours = await startProcess("open-sts", process.execPath, ["--import", "tsx", "infra/local/main.ts"], {
+      PORT: "0",
+      OPEN_STS_DATA_DIR: ":memory:",
+      POWERTOOLS_LOG_LEVEL: options["log-level"],
+    }, /Open STS ready at (http:\/\/127\.0\.0\.1:\d+)/);
+    started.push(ours);
+    const bare = await startProcess("bare node:http", process.execPath, ["bench/bare-server.mjs"], {}, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    started.push(bare);
+    const motoPort = 20000 + Math.floor(Math.random() * 20000);
+    const moto = await startProcess("moto_server", "moto_server", ["-H", "127.0.0.1", "-p", String(motoPort)], {}, /Running on (http:\/\/127\.0\.0\.1:\d+)/);
+    started.push(moto);
+
     const caller = await prepareCaller(ours.url);
     const measurements: Measurement[] = [];
     for (const target of [bare, ours]) {
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
     }
     report(measurements);
   } finally {
-    for (const target of [ours, bare, moto]) target.process.kill("SIGTERM");
+    for (const target of started) target.process.kill("SIGTERM");
   }
 }
 
