@@ -115,7 +115,7 @@ export async function fetchFromIdp(url: string, init: IdpFetchInit, policy: IdpF
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const outgoing = send(target, {
       method: init.method ?? "GET",
-      headers: Object.fromEntries(headers),
+      headers: headerObject(headers),
       lookup: checkedLookup(policy),
       signal,
     });
@@ -138,7 +138,15 @@ export async function fetchFromIdp(url: string, init: IdpFetchInit, policy: IdpF
   for (const [name, value] of Object.entries(response.headers)) {
     if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  return new Response(body, { status, headers: responseHeaders });
+  return new Response(new Uint8Array(body), { status, headers: responseHeaders });
+}
+
+function headerObject(headers: Headers): Record<string, string> {
+  const object: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    object[name] = value;
+  });
+  return object;
 }
 
 function checkedLookup(policy: IdpFetchPolicy): LookupFunction {

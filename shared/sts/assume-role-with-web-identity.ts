@@ -65,9 +65,12 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
     }
     const sessionPolicy = input.Policy === undefined ? undefined : checkSessionPolicy(input.Policy);
 
-    const shape = readTokenShape(input.WebIdentityToken);
+    // Token files written with `echo` end in a line break, which the SDKs send as it is; white
+    // space around a compact JWS is never part of it.
+    const token = input.WebIdentityToken.trim();
+    const shape = readTokenShape(token);
     const { provider, discoveryIssuer } = await findProvider(shape.claims.iss, target.accountId, context.store.oidcProviders, config.oidc);
-    const identity = await verifyWebIdentityToken(input.WebIdentityToken, provider, () => context.oidcKeys.keysOf(discoveryIssuer), {
+    const identity = await verifyWebIdentityToken(token, provider, () => context.oidcKeys.keysOf(discoveryIssuer), {
       now: facts.now,
       clockSkewSeconds: config.oidc.clockSkewSeconds,
     });

@@ -150,7 +150,8 @@ describe("AssumeRoleWithWebIdentity with a real OpenID provider", () => {
     const folder = mkdtempSync(join(tmpdir(), "open-sts-token-"));
     try {
       const tokenFile = join(folder, "token");
-      writeFileSync(tokenFile, await idp.token());
+      // Written as `echo "$TOKEN" > file` would write it, with a line break that botocore sends along.
+      writeFileSync(tokenFile, `${await idp.token()}\n`);
       const env = clientEnv(ANONYMOUS);
       delete env.AWS_ACCESS_KEY_ID;
       delete env.AWS_SECRET_ACCESS_KEY;
