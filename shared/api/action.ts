@@ -1,4 +1,4 @@
-import type { WebIdentityUser } from "../audit/event.js";
+import type { FederatedUser } from "../audit/event.js";
 import type { Caller } from "../auth/principal.js";
 import type { RequestFacts } from "../auth/request-keys.js";
 import type { ServiceConfig } from "../config/service-config.js";
@@ -29,7 +29,7 @@ export interface ActionOutput {
   /** Audit copy of the response, without secrets. */
   responseElements?: Record<string, unknown>;
   /** The verified token holder of an unsigned federation call, for the audit line. */
-  webIdentity?: { user: WebIdentityUser; accountId: string };
+  federatedUser?: { user: FederatedUser; accountId: string };
 }
 
 export interface ActionDefinition {

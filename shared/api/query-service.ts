@@ -111,7 +111,7 @@ export async function handleQueryRequest(
       statusCode: 200,
       headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
       body: renderResult(namespace, action, output.result, requestId),
-      audit: auditOf({ output: output.responseElements, webIdentity: output.webIdentity }),
+      audit: auditOf({ output: output.responseElements, federatedUser: output.federatedUser }),
     };
   } catch (thrown) {
     const error = toServiceError(thrown);
@@ -124,7 +124,7 @@ export async function handleQueryRequest(
     };
   }
 
-  function auditOf(outcome: { output?: Record<string, unknown>; error?: ServiceError; webIdentity?: AuditInput["webIdentity"] }): AuditEvent {
+  function auditOf(outcome: { output?: Record<string, unknown>; error?: ServiceError; federatedUser?: AuditInput["federatedUser"] }): AuditEvent {
     return buildAuditEvent({
       service: service.model.service,
       action,
@@ -134,7 +134,7 @@ export async function handleQueryRequest(
       userAgent: client.userAgent,
       requestId,
       ...(caller ? { caller } : {}),
-      ...(outcome.webIdentity ? { webIdentity: outcome.webIdentity } : {}),
+      ...(outcome.federatedUser ? { federatedUser: outcome.federatedUser } : {}),
       ...(input ? { input } : {}),
       ...(outcome.output ? { responseElements: outcome.output } : {}),
       ...(outcome.error

@@ -2,7 +2,16 @@ import { randomUUID } from "node:crypto";
 import type { Caller } from "../auth/principal.js";
 
 /** Request parameters that are never copied into an audit event, because they are secrets. */
-const SECRET_PARAMETERS = new Set(["WebIdentityToken", "SAMLAssertion", "TokenCode", "PolicyDocument", "Policy", "AssumeRolePolicyDocument"]);
+const SECRET_PARAMETERS = new Set([
+  "WebIdentityToken",
+  "SAMLAssertion",
+  "TokenCode",
+  "PolicyDocument",
+  "Policy",
+  "AssumeRolePolicyDocument",
+  "AddPrivateKey",
+  "SAMLMetadataDocument",
+]);
 
 /** One audit event per call, with CloudTrail's field names. */
 export interface AuditEvent {
@@ -23,7 +32,7 @@ export interface AuditEvent {
         accessKeyId: string;
         userName?: string;
       }
-    | WebIdentityUser;
+    | FederatedUser;
   requestParameters?: Record<string, unknown>;
   responseElements?: Record<string, unknown>;
   errorCode?: string;
@@ -35,12 +44,12 @@ export interface AuditEvent {
   recipientAccountId?: string;
 }
 
-/** The userIdentity CloudTrail records for a call made with a web identity token. */
-export interface WebIdentityUser {
-  type: "WebIdentityUser";
-  /** `<provider>:<audience>:<subject>`. */
+/** The userIdentity CloudTrail records for a call made with a web identity token or a SAML assertion. */
+export interface FederatedUser {
+  type: "WebIdentityUser" | "SAMLUser";
+  /** `<provider>:<audience>:<subject>` for web identity, `<name qualifier>:<subject>` for SAML. */
   principalId: string;
-  /** The token's subject. */
+  /** The token's or assertion's subject. */
   userName: string;
   /** The provider's ARN or built-in name. */
   identityProvider: string;
@@ -59,7 +68,7 @@ export interface AuditInput {
   requestId: string;
   caller?: Caller;
   /** The verified token holder of an unsigned federation call, and the account of the role it assumed. */
-  webIdentity?: { user: WebIdentityUser; accountId: string };
+  federatedUser?: { user: FederatedUser; accountId: string };
   input?: Record<string, unknown>;
   responseElements?: Record<string, unknown>;
   error?: { code: string; message: string; detail?: Record<string, unknown> };
@@ -89,9 +98,9 @@ export function buildAuditEvent(audit: AuditInput): AuditEvent {
       ...(principal.kind === "user" ? { userName: principal.userName } : {}),
     };
     event.recipientAccountId = principal.accountId;
-  } else if (audit.webIdentity) {
-    event.userIdentity = audit.webIdentity.user;
-    event.recipientAccountId = audit.webIdentity.accountId;
+  } else if (audit.federatedUser) {
+    event.userIdentity = audit.federatedUser.user;
+    event.recipientAccountId = audit.federatedUser.accountId;
   }
   if (audit.input) event.requestParameters = redactParameters(audit.input);
   if (audit.responseElements) event.responseElements = audit.responseElements;

@@ -10,6 +10,8 @@ export interface ServiceConfig {
   tableName: string;
   /** Settings of web identity federation (AssumeRoleWithWebIdentity). */
   oidc: OidcSettings;
+  /** Settings of SAML federation (AssumeRoleWithSAML). */
+  saml: SamlSettings;
   /**
    * Requests per second that one source address may make to the unsigned actions
    * (OPEN_STS_UNSIGNED_RATE_PER_SECOND, default 20; 0 turns the limit off). Bursts of twice the
@@ -36,6 +38,22 @@ export interface OidcSettings {
   fetchTimeoutMs: number;
 }
 
+export interface SamlSettings {
+  /**
+   * Accepted Audience values: `urn:amazon:webservices`, AWS's service provider entity ID, and
+   * any listed in OPEN_STS_SAML_AUDIENCES (comma-separated).
+   */
+  audiences: string[];
+  /**
+   * Accepted Recipient and Destination values: AWS's sign-in endpoints
+   * (`https://signin.aws.amazon.com/saml`, its regional forms and `.../static/saml`) and any
+   * listed in OPEN_STS_SAML_RECIPIENTS (comma-separated).
+   */
+  recipients: string[];
+  /** Clock skew allowed on assertion times, in seconds (OPEN_STS_SAML_CLOCK_SKEW_SECONDS, default 120). */
+  clockSkewSeconds: number;
+}
+
 export function readServiceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   return {
     partition: env.OPEN_STS_PARTITION || "aws",
@@ -50,6 +68,11 @@ export function readServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       discoveryMaxAgeSeconds: readNumber(env, "OPEN_STS_OIDC_DISCOVERY_MAX_AGE_SECONDS", 3600, 1, 86_400),
       fetchTimeoutMs: readNumber(env, "OPEN_STS_IDP_TIMEOUT_MS", 3000, 100, 30_000),
     },
+    saml: {
+      audiences: ["urn:amazon:webservices", ...readList(env, "OPEN_STS_SAML_AUDIENCES")],
+      recipients: ["https://signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/static/saml", ...readList(env, "OPEN_STS_SAML_RECIPIENTS")],
+      clockSkewSeconds: readNumber(env, "OPEN_STS_SAML_CLOCK_SKEW_SECONDS", 120, 0, 600),
+    },
     unsignedRatePerSecond: readNumber(env, "OPEN_STS_UNSIGNED_RATE_PER_SECOND", 20, 0, 1_000_000),
   };
 }
@@ -62,6 +85,13 @@ function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
     throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function readList(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (env[name] ?? "")
+    .split(",")
+    .map((value) => value.trim())
+    .filter((value) => value !== "");
 }
 
 function readBoolean(env: NodeJS.ProcessEnv, name: string): boolean {

@@ -52,3 +52,23 @@ export function parseOidcProviderArn(arn: string): ParsedOidcProviderArn | undef
   if (!match) return undefined;
   return { partition: match[1]!, accountId: match[2]!, urlWithoutScheme: match[3]! };
 }
+
+/** Builds the ARN of a SAML identity provider from its name. */
+export function samlProviderArn(partition: string, accountId: string, name: string): string {
+  return `arn:${partition}:iam::${accountId}:saml-provider/${name}`;
+}
+
+export interface ParsedSamlProviderArn {
+  partition: string;
+  accountId: string;
+  name: string;
+}
+
+const SAML_PROVIDER_ARN = /^arn:([a-z][a-z0-9-]*):iam::(\d{12}):saml-provider\/([\w.-]{1,128})$/;
+
+/** Parses `arn:PARTITION:iam::ACCOUNT:saml-provider/NAME`; returns undefined for anything else. */
+export function parseSamlProviderArn(arn: string): ParsedSamlProviderArn | undefined {
+  const match = SAML_PROVIDER_ARN.exec(arn);
+  if (!match) return undefined;
+  return { partition: match[1]!, accountId: match[2]!, name: match[3]! };
+}

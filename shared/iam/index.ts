@@ -22,6 +22,16 @@ import {
   untagOpenIDConnectProvider,
   updateOpenIDConnectProviderThumbprint,
 } from "./actions/oidc-providers.js";
+import {
+  createSAMLProvider,
+  deleteSAMLProvider,
+  getSAMLProvider,
+  listSAMLProviders,
+  listSAMLProviderTags,
+  tagSAMLProvider,
+  untagSAMLProvider,
+  updateSAMLProvider,
+} from "./actions/saml-providers.js";
 import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole } from "./actions/roles.js";
 import {
   getContextKeysForCustomPolicy,
@@ -69,4 +79,12 @@ export const iamActions: ActionTable = {
   TagOpenIDConnectProvider: tagOpenIDConnectProvider,
   UntagOpenIDConnectProvider: untagOpenIDConnectProvider,
   ListOpenIDConnectProviderTags: listOpenIDConnectProviderTags,
+  CreateSAMLProvider: createSAMLProvider,
+  GetSAMLProvider: getSAMLProvider,
+  ListSAMLProviders: listSAMLProviders,
+  UpdateSAMLProvider: updateSAMLProvider,
+  DeleteSAMLProvider: deleteSAMLProvider,
+  TagSAMLProvider: tagSAMLProvider,
+  UntagSAMLProvider: untagSAMLProvider,
+  ListSAMLProviderTags: listSAMLProviderTags,
 };

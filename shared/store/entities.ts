@@ -64,3 +64,62 @@ export interface OidcProviderRecord {
   /** Sorted by key, ignoring case. */
   tags: Tag[];
 }
+
+/** Setting of a SAML provider for encrypted assertions: `Required` rejects plaintext ones. */
+export type AssertionEncryptionMode = "Required" | "Allowed";
+
+/** A signing certificate of a SAML identity provider, read from its metadata. */
+export interface SamlSigningCertificate {
+  pem: string;
+  notBefore: string;
+  /** Certificates past this time stay stored, but signatures made with them must be rejected. */
+  notAfter: string;
+  /** Lower-case hexadecimal SHA-256 of the DER bytes. */
+  fingerprintSha256: string;
+}
+
+/** A private key that decrypts a SAML provider's assertions, stored sealed under the key ring. */
+export interface SamlPrivateKeyRecord {
+  /** Derived from the key's public half, so one key always gets the same id. */
+  keyId: string;
+  /** When the key was added, ISO-8601. */
+  timestamp: string;
+  /** The PEM sealed as a compact JWE under the key ring's `secret-at-rest` key. */
+  sealedPem: string;
+}
+
+/** A private key with its PEM opened, as assertion decryption needs it. Never rendered or logged. */
+export interface SamlPrivateKey {
+  keyId: string;
+  timestamp: string;
+  pem: string;
+}
+
+/** A SAML 2.0 identity provider registered in an account. */
+export interface SamlProviderRecord {
+  accountId: string;
+  /** The name as created. Names are unique within an account regardless of case. */
+  name: string;
+  arn: string;
+  /** `SAMLProviderUUID`: 32 upper-case hexadecimal characters. */
+  uuid: string;
+  /** The metadata document exactly as submitted, which GetSAMLProvider returns. */
+  metadataDocument: string;
+  /** The metadata's entityID, which assertions carry as their Issuer. */
+  entityId: string;
+  signingCertificates: SamlSigningCertificate[];
+  /** The metadata's validUntil, ISO-8601, when it has one. */
+  validUntil?: string;
+  createDate: string;
+  /** Absent until a request sets it. A provider without a mode behaves as `Allowed`. */
+  assertionEncryptionMode?: AssertionEncryptionMode;
+  /** At most two, sorted by timestamp. */
+  privateKeys: SamlPrivateKeyRecord[];
+  /** Sorted by key, ignoring case. */
+  tags: Tag[];
+}
+
+/** A SAML provider with its private keys opened, for the assertion verifier. */
+export interface SamlProviderWithKeys extends Omit<SamlProviderRecord, "privateKeys"> {
+  privateKeys: SamlPrivateKey[];
+}

@@ -16,6 +16,8 @@ import {
   userSk,
 } from "./keys.js";
 import { OidcProviderStore } from "./oidc-provider-store.js";
+import { OneTimeUseStore } from "./one-time-use.js";
+import { SamlProviderStore } from "./saml-provider-store.js";
 import { ConditionFailed, type Table } from "./table.js";
 
 /** IAM allows two access keys per user. */
@@ -54,6 +56,10 @@ export class IamStore {
   private readonly roleCache: TtlCache<RoleRecord | undefined>;
   /** The OpenID Connect identity providers, in the same table. */
   readonly oidcProviders: OidcProviderStore;
+  /** The SAML identity providers, in the same table. */
+  readonly samlProviders: SamlProviderStore;
+  /** Values that may be used once, such as SAML assertion IDs. */
+  readonly oneTimeUse: OneTimeUseStore;
 
   constructor(
     private readonly table: Table,
@@ -64,6 +70,8 @@ export class IamStore {
     this.userCache = new TtlCache(options.cacheTtlMs);
     this.roleCache = new TtlCache(options.cacheTtlMs);
     this.oidcProviders = new OidcProviderStore(table, options);
+    this.samlProviders = new SamlProviderStore(table, ring, options);
+    this.oneTimeUse = new OneTimeUseStore(table);
   }
 
   // Accounts

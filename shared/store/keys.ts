@@ -10,6 +10,8 @@
  * | access key | ACCESSKEY#<key id>  | #KEY                | ACCOUNT#<id>#KEYS#<user or #root>  |
  * | OIDC idp   | ACCOUNT#<id>        | OIDC#<host/path>    |                                    |
  * | OIDC count | ACCOUNT#<id>        | #OIDC-COUNT         |                                    |
+ * | SAML idp   | ACCOUNT#<id>        | SAML#<name>         |                                    |
+ * | SAML count | ACCOUNT#<id>        | #SAML-COUNT         |                                    |
  *
  * An OIDC identity provider's sort key is its URL without the scheme, case kept, because token
  * issuers are compared as exact strings. AssumeRoleWithWebIdentity can then find the provider
@@ -26,4 +28,7 @@ export const ownerKeysGsi = (accountId: string, userName: string | undefined): s
 export const oidcProviderSk = (urlWithoutScheme: string): string => `OIDC#${urlWithoutScheme}`;
 export const OIDC_PROVIDER_PREFIX = "OIDC#";
 export const OIDC_PROVIDER_COUNT_SK = "#OIDC-COUNT";
+export const samlProviderSk = (name: string): string => `SAML#${name.toLowerCase()}`;
+export const SAML_PROVIDER_PREFIX = "SAML#";
+export const SAML_PROVIDER_COUNT_SK = "#SAML-COUNT";
 export const GSI1 = "gsi1";

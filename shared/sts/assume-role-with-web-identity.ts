@@ -133,7 +133,7 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
         audience: identity.audience,
         ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
       },
-      webIdentity: {
+      federatedUser: {
         user: {
           type: "WebIdentityUser",
           principalId: `${provider.principal}:${identity.audience}:${identity.subject}`,

@@ -1,0 +1,186 @@
+import type { UnsignedActionDefinition } from "../api/action.js";
+import { explainResult } from "../auth/authorize.js";
+import { cachedPolicy } from "../auth/policy-cache.js";
+import { requestTagKeys } from "../federation/session-attributes.js";
+import { parseRoleArn } from "../iam/arn.js";
+import { authorizeRequest } from "../policy/index.js";
+import { ServiceError } from "../protocol/errors.js";
+import type { RoleRecord } from "../store/entities.js";
+import { checkRoleDuration } from "./durations.js";
+import { issueSession, sessionAttributes } from "./session.js";
+import { checkSessionPolicy, packedPolicySize } from "./session-policy.js";
+
+const ACTION = "sts:AssumeRoleWithSAML";
+const SAML_PROVIDER_ARN = /^arn:([a-z][a-z0-9-]*):iam::(\d{12}):saml-provider\/([\w.-]{1,128})$/;
+
+/** Managed session policies need IAM's managed policies, which do not exist yet. */
+const NOT_YET_SUPPORTED = ["PolicyArns"] as const;
+
+interface SamlInput {
+  RoleArn: string;
+  PrincipalArn: string;
+  SAMLAssertion: string;
+  Policy?: string;
+  DurationSeconds?: number;
+}
+
+/**
+ * AssumeRoleWithSAML: exchanges a SAML Response from a provider registered in the role's
+ * account for a role session. The response is verified twice, by our structural and signature
+ * checks and by samlify, and both must agree. The assertion must list the requested role and
+ * provider in its Role attribute, may be used once, and the role's trust policy must allow
+ * the provider with the assertion's `saml:` keys. The XML code loads on the first call.
+ */
+export const assumeRoleWithSaml: UnsignedActionDefinition = {
+  unsigned: true,
+  async run(rawInput, context) {
+    for (const name of NOT_YET_SUPPORTED) {
+      if (rawInput[name] !== undefined) {
+        // TODO: managed session policies arrive with IAM's managed policies.
+        throw new ServiceError("ValidationError", `The parameter ${name} is not supported by this version of Open STS.`);
+      }
+    }
+    const input = rawInput as unknown as SamlInput;
+    const { config, facts } = context;
+    const target = parseRoleArn(input.RoleArn);
+    if (!target || target.partition !== config.partition) throw new ServiceError("ValidationError", `${input.RoleArn} is invalid`);
+    const principal = SAML_PROVIDER_ARN.exec(input.PrincipalArn);
+    if (!principal || principal[1] !== config.partition) throw new ServiceError("ValidationError", `${input.PrincipalArn} is invalid`);
+    const sessionPolicy = input.Policy === undefined ? undefined : checkSessionPolicy(input.Policy);
+
+    const provider = await context.store.samlProviders.getSamlProvider(principal[2]!, principal[3]!);
+    if (!provider || provider.arn !== input.PrincipalArn) throw new ServiceError("InvalidIdentityToken", "Specified provider doesn't exist");
+
+    const saml = await import("../federation/saml/index.js");
+    const xml = saml.decodeSamlResponse(input.SAMLAssertion);
+    const expectations = { ...config.saml, now: facts.now };
+    const options = saml.samlProviderOptions(provider.tags);
+    const assertion = saml.verifySamlResponse(xml, { ...provider, ...options }, expectations);
+    await saml.confirmWithSamlify(input.SAMLAssertion, { metadata: provider.metadataDocument, ...options }, expectations, assertion);
+
+    // The requested pair must be one the IdP offered; the first role is never picked for the caller.
+    const pairs = saml.readRolePairs(assertion);
+    if (!pairs.some((pair) => pair.roleArn === input.RoleArn && pair.providerArn === input.PrincipalArn)) {
+      throw notAuthorized();
+    }
+    const sessionName = saml.readRoleSessionName(assertion);
+    const attributeDuration = saml.readSessionDuration(assertion);
+    const tags = saml.readSessionTags(assertion);
+    const sourceIdentity = saml.readSourceIdentity(assertion);
+    const samlKeys = saml.samlConditionKeys(assertion, { arn: provider.arn, name: provider.name, accountId: provider.accountId });
+
+    const role = await context.store.getRole(target.accountId, target.roleName);
+    if (!role || role.arn !== input.RoleArn) throw notAuthorized();
+    const keys: Record<string, string | string[]> = {
+      "aws:CurrentTime": facts.now.toISOString(),
+      "aws:EpochTime": String(Math.floor(facts.now.getTime() / 1000)),
+      "aws:SourceIp": facts.sourceIp,
+      "aws:UserAgent": facts.userAgent,
+      "aws:SecureTransport": String(facts.secureTransport),
+      "aws:RequestedRegion": facts.region,
+      "aws:FederatedProvider": provider.arn,
+      "sts:RoleSessionName": sessionName,
+      ...requestTagKeys(tags),
+      ...(sourceIdentity === undefined ? {} : { "sts:SourceIdentity": sourceIdentity }),
+      ...samlKeys,
+    };
+    requireTrust(role, provider.arn, ACTION, keys);
+    if (tags.tags.length > 0) requireTrust(role, provider.arn, "sts:TagSession", keys);
+    if (sourceIdentity !== undefined) requireTrust(role, provider.arn, "sts:SetSourceIdentity", keys);
+
+    const packedSize = sessionPolicy !== undefined || tags.tags.length > 0 ? packedPolicySize(sessionPolicy, tags.tags) : undefined;
+    const durationSeconds = sessionDuration(input.DurationSeconds, attributeDuration, assertion.sessionNotOnOrAfter, role, facts.now);
+
+    // One use per assertion: the record outlives the assertion's validity, and a failed write issues nothing.
+    const skewMs = config.saml.clockSkewSeconds * 1000;
+    const firstUse = await context.store.oneTimeUse.claim(
+      "saml",
+      [assertion.issuer, assertion.assertionId],
+      new Date(assertion.notOnOrAfter.getTime() + skewMs),
+      facts.now,
+    );
+    if (!firstUse) throw new ServiceError("InvalidIdentityToken", "The SAML assertion has been used before; each assertion can be used once.");
+
+    const subjectType = saml.subjectType(assertion);
+    const qualifier = samlKeys["saml:namequalifier"] as string;
+    const session = await issueSession(context, {
+      role,
+      sessionName,
+      durationSeconds,
+      sourceAccountId: role.accountId,
+      chained: false,
+      attributes: {
+        ...sessionAttributes(tags, sourceIdentity),
+        ...(sessionPolicy === undefined ? {} : { sessionPolicy }),
+        federatedProvider: provider.arn,
+        // These keys stay available to the session's later requests, as in AWS.
+        federatedKeys: { "saml:namequalifier": qualifier, "saml:sub": assertion.nameId, "saml:sub_type": subjectType },
+      },
+    });
+    return {
+      result: {
+        Credentials: session.credentials,
+        AssumedRoleUser: session.assumedRoleUser,
+        ...(packedSize === undefined ? {} : { PackedPolicySize: packedSize }),
+        Subject: assertion.nameId,
+        SubjectType: subjectType,
+        Issuer: assertion.issuer,
+        Audience: assertion.recipient,
+        NameQualifier: qualifier,
+        ...(sourceIdentity === undefined ? {} : { SourceIdentity: sourceIdentity }),
+      },
+      responseElements: {
+        ...session.audit,
+        subject: assertion.nameId,
+        subjectType,
+        issuer: assertion.issuer,
+        audience: assertion.recipient,
+        nameQualifier: qualifier,
+        ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
+        // The audit line shows when a provider's tags loosened verification.
+        ...(options.allowLegacySignatures || options.allowResponseOnlySigning ? { providerOptions: options } : {}),
+      },
+      federatedUser: {
+        user: { type: "SAMLUser", principalId: `${qualifier}:${assertion.nameId}`, userName: assertion.nameId, identityProvider: provider.arn },
+        accountId: role.accountId,
+      },
+    };
+  },
+};
+
+/**
+ * Returns the session length: DurationSeconds (default 3600) within the role's maximum, cut
+ * to the SessionDuration attribute and to the time left before SessionNotOnOrAfter.
+ */
+function sessionDuration(
+  requested: number | undefined,
+  attribute: number | undefined,
+  sessionNotOnOrAfter: Date | undefined,
+  role: RoleRecord,
+  now: Date,
+): number {
+  let duration = checkRoleDuration(requested, role, false);
+  if (attribute !== undefined) duration = Math.min(duration, attribute);
+  if (sessionNotOnOrAfter !== undefined) {
+    const left = Math.floor((sessionNotOnOrAfter.getTime() - now.getTime()) / 1000);
+    if (left <= 0) throw new ServiceError("ExpiredTokenException", "The SAML session has ended: its SessionNotOnOrAfter time has passed.");
+    duration = Math.min(duration, left);
+  }
+  return duration;
+}
+
+function requireTrust(role: RoleRecord, providerArn: string, action: string, keys: Record<string, string | string[]>): void {
+  const result = authorizeRequest({
+    request: { action, resource: role.arn, keys, principal: { type: "Federated", names: [providerArn] } },
+    callerAccountId: role.accountId,
+    resourceAccountId: role.accountId,
+    identityPolicies: [],
+    resourcePolicy: cachedPolicy(role.trustPolicy, "trust"),
+    resourcePolicyMode: "trust",
+  });
+  if (result.decision !== "Allow") throw notAuthorized(action, explainResult(result));
+}
+
+function notAuthorized(action = ACTION, detail?: Record<string, unknown>): ServiceError {
+  return new ServiceError("AccessDenied", `Not authorized to perform ${action}`, detail ? { detail } : {});
+}

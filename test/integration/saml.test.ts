@@ -1,0 +1,187 @@
+import { CreateRoleCommand, CreateSAMLProviderCommand, type IAMClient, PutRolePolicyCommand, TagSAMLProviderCommand } from "@aws-sdk/client-iam";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { awsCli, boto3, cliErrorCode, type Credentials } from "../support/clients.js";
+import { type RunningHost, startHost } from "../support/local-host.js";
+import { AWS_SAML_ENDPOINT, createTestSamlIdp, type TestSamlIdp } from "../support/saml-idp.js";
+import { DEMO_ROOT, iamClient } from "../support/sdk.js";
+
+const ANONYMOUS: Credentials = { accessKeyId: "", secretAccessKey: "" };
+const ROLE_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/Role";
+const SESSION_NAME_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/RoleSessionName";
+
+/** Builds a trust policy that lets the SAML provider assume the role, as AWS's console creates it. */
+function samlTrust(providerArn: string, actions: string[] = ["sts:AssumeRoleWithSAML"], conditions: Record<string, string> = {}): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: providerArn },
+        Action: actions,
+        Condition: { StringEquals: { "SAML:aud": AWS_SAML_ENDPOINT, ...conditions } },
+      },
+    ],
+  });
+}
+
+describe("AssumeRoleWithSAML with samlify as the identity provider", () => {
+  let host: RunningHost;
+  let iam: IAMClient;
+  let adfs: TestSamlIdp;
+  let okta: TestSamlIdp;
+  let adfsArn: string;
+  let oktaArn: string;
+  let roleCount = 0;
+
+  const createRole = async (trust: string, policy?: string): Promise<string> => {
+    const roleName = `saml-${++roleCount}`;
+    const role = await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust }));
+    if (policy) await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "inline", PolicyDocument: policy }));
+    return role.Role!.Arn!;
+  };
+  const assertion = (idp: TestSamlIdp, roleArn: string, providerArn: string, extra: Record<string, string[]> = {}) =>
+    idp.respond({
+      nameId: "alice@example.com",
+      nameIdFormat: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+      attributes: { [ROLE_ATTRIBUTE]: [`${roleArn},${providerArn}`], [SESSION_NAME_ATTRIBUTE]: ["alice"], ...extra },
+    });
+  const cliAssume = (roleArn: string, providerArn: string, encoded: string) =>
+    awsCli(host.url, ANONYMOUS, ["sts", "assume-role-with-saml", "--role-arn", roleArn, "--principal-arn", providerArn, "--saml-assertion", encoded]);
+
+  beforeAll(async () => {
+    host = await startHost({ OPEN_STS_UNSIGNED_RATE_PER_SECOND: "0" });
+    iam = iamClient(host.url, DEMO_ROOT);
+    adfs = createTestSamlIdp({ entityId: "http://adfs.example.com/adfs/services/trust", signing: "assertion" });
+    okta = createTestSamlIdp({ entityId: "http://www.okta.com/exk1example", signing: "both" });
+    adfsArn = (await iam.send(new CreateSAMLProviderCommand({ Name: "adfs", SAMLMetadataDocument: adfs.metadata }))).SAMLProviderArn!;
+    oktaArn = (await iam.send(new CreateSAMLProviderCommand({ Name: "okta", SAMLMetadataDocument: okta.metadata }))).SAMLProviderArn!;
+  });
+  afterAll(async () => {
+    iam?.destroy();
+    await host?.stop();
+  });
+
+  it("issues working credentials to the AWS CLI", async () => {
+    const roleArn = await createRole(samlTrust(adfsArn));
+    const result = await cliAssume(roleArn, adfsArn, await assertion(adfs, roleArn, adfsArn));
+    expect(result.stderr).toBe("");
+    const response = result.json;
+    expect(response.Subject).toBe("alice@example.com");
+    expect(response.SubjectType).toBe("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress");
+    expect(response.Issuer).toBe(adfs.entityId);
+    expect(response.Audience).toBe(AWS_SAML_ENDPOINT);
+    expect(response.NameQualifier).toMatch(/^[A-Za-z0-9+/]{27}=$/);
+    expect(response.AssumedRoleUser.Arn).toBe(`arn:aws:sts::000000000000:assumed-role/saml-${roleCount}/alice`);
+
+    const credentials = {
+      accessKeyId: response.Credentials.AccessKeyId,
+      secretAccessKey: response.Credentials.SecretAccessKey,
+      sessionToken: response.Credentials.SessionToken,
+    };
+    const identity = await awsCli(host.url, credentials, ["sts", "get-caller-identity"]);
+    expect(identity.json.Arn).toBe(response.AssumedRoleUser.Arn);
+  });
+
+  it("serves boto3 with a doubly signed response", async () => {
+    const roleArn = await createRole(samlTrust(oktaArn));
+    const encoded = await assertion(okta, roleArn, oktaArn);
+    const result = await boto3(
+      host.url,
+      ANONYMOUS,
+      [
+        "import boto3, json, os",
+        "from botocore import UNSIGNED",
+        "from botocore.config import Config",
+        "sts = boto3.client('sts', endpoint_url=os.environ['ENDPOINT'], config=Config(signature_version=UNSIGNED))",
+        `r = sts.assume_role_with_saml(RoleArn='${roleArn}', PrincipalArn='${oktaArn}', SAMLAssertion='${encoded}')`,
+        "print(json.dumps({'Arn': r['AssumedRoleUser']['Arn'], 'Issuer': r['Issuer']}))",
+      ].join("\n"),
+    );
+    expect(result.Arn).toBe(`arn:aws:sts::000000000000:assumed-role/saml-${roleCount}/alice`);
+    expect(result.Issuer).toBe(okta.entityId);
+  });
+
+  it("accepts response-only signing when the provider opts in", async () => {
+    const signsResponse = createTestSamlIdp({ entityId: "https://keycloak.example.com/realms/corp", signing: "response" });
+    const arn = (await iam.send(new CreateSAMLProviderCommand({ Name: "keycloak", SAMLMetadataDocument: signsResponse.metadata }))).SAMLProviderArn!;
+    const roleArn = await createRole(samlTrust(arn));
+    const rejected = await cliAssume(roleArn, arn, await assertion(signsResponse, roleArn, arn));
+    expect(cliErrorCode(rejected)).toBe("InvalidIdentityToken");
+    expect(rejected.stderr).toContain("does not accept a signature on the Response alone");
+
+    await iam.send(new TagSAMLProviderCommand({ SAMLProviderArn: arn, Tags: [{ Key: "open-sts:AllowResponseOnlySigning", Value: "true" }] }));
+    const accepted = await cliAssume(roleArn, arn, await assertion(signsResponse, roleArn, arn));
+    expect(accepted.exitCode).toBe(0);
+    expect(accepted.json.Issuer).toBe(signsResponse.entityId);
+  });
+
+  it("accepts each assertion once", async () => {
+    const roleArn = await createRole(samlTrust(adfsArn));
+    const encoded = await assertion(adfs, roleArn, adfsArn);
+    expect((await cliAssume(roleArn, adfsArn, encoded)).exitCode).toBe(0);
+    const replay = await cliAssume(roleArn, adfsArn, encoded);
+    expect(cliErrorCode(replay)).toBe("InvalidIdentityToken");
+    expect(replay.stderr).toContain("has been used before");
+  });
+
+  it("issues one session for 100 concurrent replays", async () => {
+    const roleArn = await createRole(samlTrust(adfsArn));
+    const encoded = await assertion(adfs, roleArn, adfsArn);
+    const body = new URLSearchParams({
+      Action: "AssumeRoleWithSAML",
+      Version: "2011-06-15",
+      RoleArn: roleArn,
+      PrincipalArn: adfsArn,
+      SAMLAssertion: encoded,
+    }).toString();
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        fetch(host.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body }).then(async (response) => ({
+          status: response.status,
+          text: await response.text(),
+        })),
+      ),
+    );
+    expect(responses.filter((response) => response.status === 200)).toHaveLength(1);
+    expect(responses.filter((response) => response.text.includes("<Code>InvalidIdentityToken</Code>"))).toHaveLength(99);
+  });
+
+  it("rejects a role the assertion does not list", async () => {
+    const listed = await createRole(samlTrust(adfsArn));
+    const other = await createRole(samlTrust(adfsArn));
+    const result = await cliAssume(other, adfsArn, await assertion(adfs, listed, adfsArn));
+    expect(cliErrorCode(result)).toBe("AccessDenied");
+  });
+
+  it("rejects an assertion of another provider", async () => {
+    const roleArn = await createRole(samlTrust(adfsArn));
+    const result = await cliAssume(roleArn, adfsArn, await assertion(okta, roleArn, adfsArn));
+    expect(cliErrorCode(result)).toBe("InvalidIdentityToken");
+  });
+
+  it("applies trust conditions on saml keys", async () => {
+    const roleArn = await createRole(samlTrust(adfsArn, ["sts:AssumeRoleWithSAML"], { "saml:sub": "bob@example.com" }));
+    const result = await cliAssume(roleArn, adfsArn, await assertion(adfs, roleArn, adfsArn));
+    expect(cliErrorCode(result)).toBe("AccessDenied");
+  });
+
+  it("carries principal tags into the session", async () => {
+    const readRoles = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "iam:ListRoles", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/Department": "Finance" } } }],
+    });
+    const untagged = await createRole(samlTrust(adfsArn), readRoles);
+    const tags = { "https://aws.amazon.com/SAML/Attributes/PrincipalTag:Department": ["Finance"] };
+    expect(cliErrorCode(await cliAssume(untagged, adfsArn, await assertion(adfs, untagged, adfsArn, tags)))).toBe("AccessDenied");
+
+    const roleArn = await createRole(samlTrust(adfsArn, ["sts:AssumeRoleWithSAML", "sts:TagSession"]), readRoles);
+    const result = await cliAssume(roleArn, adfsArn, await assertion(adfs, roleArn, adfsArn, tags));
+    expect(result.json.PackedPolicySize).toBeGreaterThan(0);
+    const session = {
+      accessKeyId: result.json.Credentials.AccessKeyId,
+      secretAccessKey: result.json.Credentials.SecretAccessKey,
+      sessionToken: result.json.Credentials.SessionToken,
+    };
+    expect((await awsCli(host.url, session, ["iam", "list-roles"])).exitCode).toBe(0);
+  });
+});
