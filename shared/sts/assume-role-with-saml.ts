@@ -48,14 +48,23 @@ export const assumeRoleWithSaml: UnsignedActionDefinition = {
     if (!principal || principal[1] !== config.partition) throw new ServiceError("ValidationError", `${input.PrincipalArn} is invalid`);
     const sessionPolicy = input.Policy === undefined ? undefined : checkSessionPolicy(input.Policy);
 
-    const provider = await context.store.samlProviders.getSamlProvider(principal[2]!, principal[3]!);
+    const provider = await context.store.samlProviders.getSamlProviderWithKeys(principal[2]!, principal[3]!);
     if (!provider || provider.arn !== input.PrincipalArn) throw new ServiceError("InvalidIdentityToken", "Specified provider doesn't exist");
 
     const saml = await import("../federation/saml/index.js");
     const xml = saml.decodeSamlResponse(input.SAMLAssertion);
     const expectations = { ...config.saml, now: facts.now };
     const options = saml.samlProviderOptions(provider.tags);
-    const assertion = saml.verifySamlResponse(xml, { ...provider, ...options }, expectations);
+    const assertion = saml.verifySamlResponse(
+      xml,
+      {
+        ...provider,
+        ...options,
+        decryptionKeys: provider.privateKeys.map((key) => key.pem),
+        requireEncryption: provider.assertionEncryptionMode === "Required",
+      },
+      expectations,
+    );
     await saml.confirmWithSamlify(input.SAMLAssertion, { metadata: provider.metadataDocument, ...options }, expectations, assertion);
 
     // The requested pair must be one the IdP offered; the first role is never picked for the caller.

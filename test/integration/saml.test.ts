@@ -2,7 +2,7 @@ import { CreateRoleCommand, CreateSAMLProviderCommand, type IAMClient, PutRolePo
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsCli, boto3, cliErrorCode, type Credentials } from "../support/clients.js";
 import { type RunningHost, startHost } from "../support/local-host.js";
-import { AWS_SAML_ENDPOINT, createTestSamlIdp, type TestSamlIdp } from "../support/saml-idp.js";
+import { AWS_SAML_ENDPOINT, createTestSamlIdp, generateCertificate, type TestSamlIdp } from "../support/saml-idp.js";
 import { DEMO_ROOT, iamClient } from "../support/sdk.js";
 
 const ANONYMOUS: Credentials = { accessKeyId: "", secretAccessKey: "" };
@@ -113,6 +113,33 @@ describe("AssumeRoleWithSAML with samlify as the identity provider", () => {
     const accepted = await cliAssume(roleArn, arn, await assertion(signsResponse, roleArn, arn));
     expect(accepted.exitCode).toBe(0);
     expect(accepted.json.Issuer).toBe(signsResponse.entityId);
+  });
+
+  it("decrypts encrypted assertions with the provider's key", async () => {
+    const decryption = generateCertificate("open-sts-sp");
+    const shibboleth = createTestSamlIdp({ entityId: "https://idp.example.edu/idp/shibboleth", signing: "assertion", encryptTo: decryption.certificate });
+    const plain = createTestSamlIdp({ entityId: shibboleth.entityId, signing: "assertion", keys: shibboleth.keys });
+    const arn = (
+      await iam.send(
+        new CreateSAMLProviderCommand({
+          Name: "shibboleth",
+          SAMLMetadataDocument: shibboleth.metadata,
+          AddPrivateKey: decryption.privateKey,
+          AssertionEncryptionMode: "Required",
+        }),
+      )
+    ).SAMLProviderArn!;
+    const roleArn = await createRole(samlTrust(arn));
+    const encrypted = await assertion(shibboleth, roleArn, arn);
+    expect(Buffer.from(encrypted, "base64").toString("utf8")).toContain("EncryptedAssertion");
+    const accepted = await cliAssume(roleArn, arn, encrypted);
+    expect(accepted.stderr).toBe("");
+    expect(accepted.json.Subject).toBe("alice@example.com");
+
+    // The provider requires encryption, so the same IdP's plaintext assertion is rejected.
+    const rejected = await cliAssume(roleArn, arn, await assertion(plain, roleArn, arn));
+    expect(cliErrorCode(rejected)).toBe("InvalidIdentityToken");
+    expect(rejected.stderr).toContain("requires encrypted assertions");
   });
 
   it("accepts each assertion once", async () => {

@@ -52,16 +52,31 @@ export interface TestSamlIdp {
   respond(content: AssertionContent): Promise<string>;
 }
 
+export interface TestSamlIdpOptions {
+  entityId: string;
+  signing: "assertion" | "response" | "both";
+  keys?: KeyPair;
+  /** Encrypts assertions (RSA-OAEP and AES-128-GCM) to this certificate, as Keycloak and Shibboleth can. */
+  encryptTo?: string;
+}
+
 /**
  * A SAML identity provider built with samlify. `signing` chooses what it signs: the assertion
  * (as ADFS and Entra ID do by default), the Response (as Okta does), or both.
  */
-export function createTestSamlIdp(options: { entityId: string; signing: "assertion" | "response" | "both"; keys?: KeyPair }): TestSamlIdp {
+export function createTestSamlIdp(options: TestSamlIdpOptions): TestSamlIdp {
   const keys = options.keys ?? generateCertificate();
   const idp = samlify.IdentityProvider({
     entityID: options.entityId,
     privateKey: keys.privateKey,
     signingCert: keys.certificate,
+    ...(options.encryptTo
+      ? {
+          isAssertionEncrypted: true,
+          dataEncryptionAlgorithm: "http://www.w3.org/2009/xmlenc11#aes128-gcm",
+          keyEncryptionAlgorithm: "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
+        }
+      : {}),
     singleSignOnService: [{ Binding: POST, Location: `${options.entityId}/sso` }],
     nameIDFormat: ["urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"],
   });
@@ -69,6 +84,7 @@ export function createTestSamlIdp(options: { entityId: string; signing: "asserti
     entityID: AWS_SP_ENTITY_ID,
     wantAssertionsSigned: options.signing !== "response",
     wantMessageSigned: options.signing !== "assertion",
+    ...(options.encryptTo ? { encryptCert: options.encryptTo } : {}),
     assertionConsumerService: [{ Binding: POST, Location: AWS_SAML_ENDPOINT }],
   });
   return {

@@ -64,9 +64,11 @@ export async function confirmWithSamlify(
   ours: VerifiedAssertion,
 ): Promise<void> {
   const samlify = await loadSamlify();
-  const idp = samlify.IdentityProvider({ metadata: provider.metadata });
+  // samlify decrypts only when the IdP entity says its assertions are encrypted.
+  const idp = samlify.IdentityProvider({ metadata: provider.metadata, isAssertionEncrypted: ours.decryptedWith !== undefined });
   const sp = samlify.ServiceProvider({
     entityID: expect.audiences[0]!,
+    ...(ours.decryptedWith === undefined ? {} : { isAssertionEncrypted: true, encPrivateKey: ours.decryptedWith }),
     wantAssertionsSigned: !provider.allowResponseOnlySigning,
     assertionConsumerService: [{ Binding: POST, Location: ours.recipient }],
     clockDrifts: [-expect.clockSkewSeconds * 1000, expect.clockSkewSeconds * 1000],

@@ -1,5 +1,6 @@
 import { ServiceError } from "../../protocol/errors.js";
 import { invalid } from "../oidc/token-shape.js";
+import { decryptAssertion } from "./decrypt.js";
 import { type SigningCertificate, verifyEnvelopedSignature } from "./signature.js";
 import { allElements, childElements, NS, onlyChild, parseSamlXml, textOnly } from "./xml-document.js";
 
@@ -20,6 +21,10 @@ export interface SamlProviderKeys {
   allowResponseOnlySigning?: boolean;
   /** Accepts RSA-SHA1 and 1024-bit keys (for IdPs that cannot sign otherwise). */
   allowLegacySignatures?: boolean;
+  /** PEM private keys that decrypt the provider's encrypted assertions. */
+  decryptionKeys?: readonly string[];
+  /** Rejects plaintext assertions (IAM's AssertionEncryptionMode `Required`). */
+  requireEncryption?: boolean;
 }
 
 export interface SamlExpectations {
@@ -48,6 +53,8 @@ export interface VerifiedAssertion {
   sessionNotOnOrAfter?: Date;
   /** Attribute values by attribute Name, in document order. */
   attributes: Map<string, string[]>;
+  /** The private key that decrypted the assertion; undefined for a plaintext assertion. */
+  decryptedWith?: string;
 }
 
 /**
@@ -67,19 +74,44 @@ export function verifySamlResponse(xml: string, provider: SamlProviderKeys, expe
 
   const elements = allElements(response);
   checkUniqueIds(elements);
-  const assertions = elements.filter((element) => element.namespaceURI === NS.assertion && element.localName === "Assertion");
-  const encrypted = elements.filter((element) => element.localName === "EncryptedAssertion");
-  if (encrypted.length > 0) throw invalid("Encrypted assertions are not supported yet.");
+  const isAssertion = (element: Element) => element.namespaceURI === NS.assertion && element.localName === "Assertion";
+  const isEncrypted = (element: Element) => element.namespaceURI === NS.assertion && element.localName === "EncryptedAssertion";
   const direct = childElements(response, NS.assertion, "Assertion");
-  if (assertions.length !== 1 || direct.length !== 1) throw invalid("The SAML response must contain exactly one assertion, as a direct child of the Response.");
-  const assertion = direct[0]!;
+  const directEncrypted = childElements(response, NS.assertion, "EncryptedAssertion");
+  const anywhere = elements.filter((element) => isAssertion(element) || isEncrypted(element));
+  if (anywhere.length !== 1 || direct.length + directEncrypted.length !== 1) {
+    throw invalid("The SAML response must contain exactly one assertion, as a direct child of the Response.");
+  }
 
   const signatureOptions = { allowLegacy: provider.allowLegacySignatures === true };
   const responseSigned = verifyEnvelopedSignature(xml, response, provider.signingCertificates, expect.now, "response", signatureOptions);
-  const assertionSigned = verifyEnvelopedSignature(xml, assertion, provider.signingCertificates, expect.now, "assertion", signatureOptions);
-  const signatures = elements.filter((element) => element.namespaceURI === NS.dsig && element.localName === "Signature");
-  if (signatures.length !== Number(responseSigned) + Number(assertionSigned)) {
-    throw invalid("The SAML response contains a signature outside the Response and the Assertion.");
+  const outerSignatures = elements.filter(isSignature).length;
+  let assertion: Element;
+  let assertionSigned: boolean;
+  let decryptedWith: string | undefined;
+  if (directEncrypted.length === 1) {
+    const keys = provider.decryptionKeys ?? [];
+    if (keys.length === 0) throw invalid("The SAML assertion is encrypted, but the provider has no private key to decrypt it.");
+    const decrypted = decryptAssertion(directEncrypted[0]!, keys);
+    decryptedWith = decrypted.privateKey;
+    // The plaintext is a new document, checked like the outer one: IDs unique across both, one assertion, signatures only on it.
+    assertion = parseSamlXml(decrypted.xml).documentElement!;
+    const inner = allElements(assertion);
+    checkUniqueIds([...elements, ...inner]);
+    if (!isAssertion(assertion) || inner.filter((element) => isAssertion(element) || isEncrypted(element)).length !== 1) {
+      throw invalid("The encrypted SAML assertion does not contain exactly one assertion.");
+    }
+    assertionSigned = verifyEnvelopedSignature(decrypted.xml, assertion, provider.signingCertificates, expect.now, "assertion", signatureOptions);
+    if (inner.filter(isSignature).length !== Number(assertionSigned) || outerSignatures !== Number(responseSigned)) {
+      throw invalid("The SAML response contains a signature outside the Response and the Assertion.");
+    }
+  } else {
+    if (provider.requireEncryption) throw invalid("The SAML provider requires encrypted assertions.");
+    assertion = direct[0]!;
+    assertionSigned = verifyEnvelopedSignature(xml, assertion, provider.signingCertificates, expect.now, "assertion", signatureOptions);
+    if (outerSignatures !== Number(responseSigned) + Number(assertionSigned)) {
+      throw invalid("The SAML response contains a signature outside the Response and the Assertion.");
+    }
   }
   if (!assertionSigned && !(responseSigned && provider.allowResponseOnlySigning)) {
     throw invalid(
@@ -101,7 +133,12 @@ export function verifySamlResponse(xml: string, provider: SamlProviderKeys, expe
     throw invalid("The SAML response is addressed to another destination.");
   }
 
-  return readAssertion(assertion, provider, expect);
+  const verified = readAssertion(assertion, provider, expect);
+  return decryptedWith === undefined ? verified : { ...verified, decryptedWith };
+}
+
+function isSignature(element: Element): boolean {
+  return element.namespaceURI === NS.dsig && element.localName === "Signature";
 }
 
 function readAssertion(assertion: Element, provider: SamlProviderKeys, expect: SamlExpectations): VerifiedAssertion {
