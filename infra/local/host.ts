@@ -120,7 +120,10 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
     // The handlers turn every fault into an AWS error, so this is the host's own failure,
     // such as a client that aborted its upload; API Gateway would return 500 here too.
     logger.error("local host failed to serve a request", { requestId, error: error as Error });
-    if (!response.headersSent) {
+    if (!response.headersSent && (error as Error).name === "TimeoutError") {
+      // The handler ran past its time limit, which API Gateway reports as the service being unavailable.
+      sendError(response, 503, "ServiceUnavailable", "The request timed out; retry it.", requestId);
+    } else if (!response.headersSent) {
       sendError(response, 500, "InternalFailure", "The request processing has failed because of an unknown error.", requestId);
     } else {
       response.destroy();

@@ -20,9 +20,7 @@ export class OneTimeUseStore {
    * expired. Store failures propagate, so a caller that cannot record a use issues nothing.
    */
   async claim(kind: string, parts: readonly string[], expiresAt: Date, now: Date): Promise<boolean> {
-    const hash = createHash("sha256");
-    for (const part of parts) hash.update(`${part.length}:${part}`);
-    const pk = `${ONCE_PK_PREFIX}${kind}#${hash.digest("base64url")}`;
+    const pk = onceKey(kind, parts);
     try {
       await this.table.put(
         { pk, sk: ONCE_SK, expiresAt: Math.ceil(expiresAt.getTime() / 1000) },
@@ -34,4 +32,19 @@ export class OneTimeUseStore {
       throw error;
     }
   }
+
+  /**
+   * Returns whether a value is claimed and unexpired, with a consistent read. Only a shortcut
+   * for rejecting repeats early: `claim` alone decides which use wins.
+   */
+  async isClaimed(kind: string, parts: readonly string[], now: Date): Promise<boolean> {
+    const item = await this.table.get(onceKey(kind, parts), ONCE_SK);
+    return item !== undefined && typeof item.expiresAt === "number" && item.expiresAt > Math.floor(now.getTime() / 1000);
+  }
+}
+
+function onceKey(kind: string, parts: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(`${part.length}:${part}`);
+  return `${ONCE_PK_PREFIX}${kind}#${hash.digest("base64url")}`;
 }

@@ -1,4 +1,6 @@
-import type { UnsignedActionDefinition } from "../api/action.js";
+import type { ActionOutput, UnsignedActionDefinition, UnsignedCallContext } from "../api/action.js";
+import type { SamlProviderOptions } from "../federation/saml/provider-options.js";
+import type { VerifiedAssertion } from "../federation/saml/verify-response.js";
 import { explainResult } from "../auth/authorize.js";
 import { cachedPolicy } from "../auth/policy-cache.js";
 import { requestTagKeys } from "../federation/session-attributes.js";
@@ -65,97 +67,146 @@ export const assumeRoleWithSaml: UnsignedActionDefinition = {
       },
       expectations,
     );
-    await saml.confirmWithSamlify(input.SAMLAssertion, { metadata: provider.metadataDocument, ...options }, expectations, assertion);
 
-    // The requested pair must be one the IdP offered; the first role is never picked for the caller.
-    const pairs = saml.readRolePairs(assertion);
-    if (!pairs.some((pair) => pair.roleArn === input.RoleArn && pair.providerArn === input.PrincipalArn)) {
-      throw notAuthorized();
+    // Repeats of one assertion wait for the call already verifying it, and a repeat of one that
+    // was used fails before the slow second verification. The conditional claim below still
+    // decides which use wins, across processes too.
+    const onceParts = [assertion.issuer, assertion.assertionId];
+    const release = await waitForTurn(onceParts.join("\n"));
+    try {
+      if (await context.store.oneTimeUse.isClaimed("saml", onceParts, facts.now)) throw usedBefore();
+      await saml.confirmWithSamlify(input.SAMLAssertion, { metadata: provider.metadataDocument, ...options }, expectations, assertion);
+      return await grantSession({ context, input, roleName: target.roleName, accountId: target.accountId, provider, assertion, options, sessionPolicy, onceParts });
+    } finally {
+      release();
     }
-    const sessionName = saml.readRoleSessionName(assertion);
-    const attributeDuration = saml.readSessionDuration(assertion);
-    const tags = saml.readSessionTags(assertion);
-    const sourceIdentity = saml.readSourceIdentity(assertion);
-    const samlKeys = saml.samlConditionKeys(assertion, { arn: provider.arn, name: provider.name, accountId: provider.accountId });
-
-    const role = await context.store.getRole(target.accountId, target.roleName);
-    if (!role || role.arn !== input.RoleArn) throw notAuthorized();
-    const keys: Record<string, string | string[]> = {
-      "aws:CurrentTime": facts.now.toISOString(),
-      "aws:EpochTime": String(Math.floor(facts.now.getTime() / 1000)),
-      "aws:SourceIp": facts.sourceIp,
-      "aws:UserAgent": facts.userAgent,
-      "aws:SecureTransport": String(facts.secureTransport),
-      "aws:RequestedRegion": facts.region,
-      "aws:FederatedProvider": provider.arn,
-      "sts:RoleSessionName": sessionName,
-      ...requestTagKeys(tags),
-      ...(sourceIdentity === undefined ? {} : { "sts:SourceIdentity": sourceIdentity }),
-      ...samlKeys,
-    };
-    requireTrust(role, provider.arn, ACTION, keys);
-    if (tags.tags.length > 0) requireTrust(role, provider.arn, "sts:TagSession", keys);
-    if (sourceIdentity !== undefined) requireTrust(role, provider.arn, "sts:SetSourceIdentity", keys);
-
-    const packedSize = sessionPolicy !== undefined || tags.tags.length > 0 ? packedPolicySize(sessionPolicy, tags.tags) : undefined;
-    const durationSeconds = sessionDuration(input.DurationSeconds, attributeDuration, assertion.sessionNotOnOrAfter, role, facts.now);
-
-    // One use per assertion: the record outlives the assertion's validity, and a failed write issues nothing.
-    const skewMs = config.saml.clockSkewSeconds * 1000;
-    const firstUse = await context.store.oneTimeUse.claim(
-      "saml",
-      [assertion.issuer, assertion.assertionId],
-      new Date(assertion.notOnOrAfter.getTime() + skewMs),
-      facts.now,
-    );
-    if (!firstUse) throw new ServiceError("InvalidIdentityToken", "The SAML assertion has been used before; each assertion can be used once.");
-
-    const subjectType = saml.subjectType(assertion);
-    const qualifier = samlKeys["saml:namequalifier"] as string;
-    const session = await issueSession(context, {
-      role,
-      sessionName,
-      durationSeconds,
-      sourceAccountId: role.accountId,
-      chained: false,
-      attributes: {
-        ...sessionAttributes(tags, sourceIdentity),
-        ...(sessionPolicy === undefined ? {} : { sessionPolicy }),
-        federatedProvider: provider.arn,
-        // These keys stay available to the session's later requests, as in AWS.
-        federatedKeys: { "saml:namequalifier": qualifier, "saml:sub": assertion.nameId, "saml:sub_type": subjectType },
-      },
-    });
-    return {
-      result: {
-        Credentials: session.credentials,
-        AssumedRoleUser: session.assumedRoleUser,
-        ...(packedSize === undefined ? {} : { PackedPolicySize: packedSize }),
-        Subject: assertion.nameId,
-        SubjectType: subjectType,
-        Issuer: assertion.issuer,
-        Audience: assertion.recipient,
-        NameQualifier: qualifier,
-        ...(sourceIdentity === undefined ? {} : { SourceIdentity: sourceIdentity }),
-      },
-      responseElements: {
-        ...session.audit,
-        subject: assertion.nameId,
-        subjectType,
-        issuer: assertion.issuer,
-        audience: assertion.recipient,
-        nameQualifier: qualifier,
-        ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
-        // The audit line shows when a provider's tags loosened verification.
-        ...(options.allowLegacySignatures || options.allowResponseOnlySigning ? { providerOptions: options } : {}),
-      },
-      federatedUser: {
-        user: { type: "SAMLUser", principalId: `${qualifier}:${assertion.nameId}`, userName: assertion.nameId, identityProvider: provider.arn },
-        accountId: role.accountId,
-      },
-    };
   },
 };
+
+interface Grant {
+  context: UnsignedCallContext;
+  input: SamlInput;
+  accountId: string;
+  roleName: string;
+  provider: { arn: string; name: string; accountId: string };
+  assertion: VerifiedAssertion;
+  options: SamlProviderOptions;
+  sessionPolicy: string | undefined;
+  onceParts: string[];
+}
+
+/** Reads the AWS attributes, checks the role and its trust policy, claims the assertion and mints the session. */
+async function grantSession(grant: Grant): Promise<ActionOutput> {
+  const { context, input, provider, assertion, options, sessionPolicy, onceParts } = grant;
+  const { config, facts } = context;
+  const saml = await import("../federation/saml/index.js");
+
+  // The requested pair must be one the IdP offered; the first role is never picked for the caller.
+  const pairs = saml.readRolePairs(assertion);
+  if (!pairs.some((pair) => pair.roleArn === input.RoleArn && pair.providerArn === input.PrincipalArn)) {
+    throw notAuthorized();
+  }
+  const sessionName = saml.readRoleSessionName(assertion);
+  const attributeDuration = saml.readSessionDuration(assertion);
+  const tags = saml.readSessionTags(assertion);
+  const sourceIdentity = saml.readSourceIdentity(assertion);
+  const samlKeys = saml.samlConditionKeys(assertion, { arn: provider.arn, name: provider.name, accountId: provider.accountId });
+
+  const role = await context.store.getRole(grant.accountId, grant.roleName);
+  if (!role || role.arn !== input.RoleArn) throw notAuthorized();
+  const keys: Record<string, string | string[]> = {
+    "aws:CurrentTime": facts.now.toISOString(),
+    "aws:EpochTime": String(Math.floor(facts.now.getTime() / 1000)),
+    "aws:SourceIp": facts.sourceIp,
+    "aws:UserAgent": facts.userAgent,
+    "aws:SecureTransport": String(facts.secureTransport),
+    "aws:RequestedRegion": facts.region,
+    "aws:FederatedProvider": provider.arn,
+    "sts:RoleSessionName": sessionName,
+    ...requestTagKeys(tags),
+    ...(sourceIdentity === undefined ? {} : { "sts:SourceIdentity": sourceIdentity }),
+    ...samlKeys,
+  };
+  requireTrust(role, provider.arn, ACTION, keys);
+  if (tags.tags.length > 0) requireTrust(role, provider.arn, "sts:TagSession", keys);
+  if (sourceIdentity !== undefined) requireTrust(role, provider.arn, "sts:SetSourceIdentity", keys);
+
+  const packedSize = sessionPolicy !== undefined || tags.tags.length > 0 ? packedPolicySize(sessionPolicy, tags.tags) : undefined;
+  const durationSeconds = sessionDuration(input.DurationSeconds, attributeDuration, assertion.sessionNotOnOrAfter, role, facts.now);
+
+  // One use per assertion: the record outlives the assertion's validity, and a failed write issues nothing.
+  const skewMs = config.saml.clockSkewSeconds * 1000;
+  const firstUse = await context.store.oneTimeUse.claim("saml", onceParts, new Date(assertion.notOnOrAfter.getTime() + skewMs), facts.now);
+  if (!firstUse) throw usedBefore();
+
+  const subjectType = saml.subjectType(assertion);
+  const qualifier = samlKeys["saml:namequalifier"] as string;
+  const session = await issueSession(context, {
+    role,
+    sessionName,
+    durationSeconds,
+    sourceAccountId: role.accountId,
+    chained: false,
+    attributes: {
+      ...sessionAttributes(tags, sourceIdentity),
+      ...(sessionPolicy === undefined ? {} : { sessionPolicy }),
+      federatedProvider: provider.arn,
+      // These keys stay available to the session's later requests, as in AWS.
+      federatedKeys: { "saml:namequalifier": qualifier, "saml:sub": assertion.nameId, "saml:sub_type": subjectType },
+    },
+  });
+  return {
+    result: {
+      Credentials: session.credentials,
+      AssumedRoleUser: session.assumedRoleUser,
+      ...(packedSize === undefined ? {} : { PackedPolicySize: packedSize }),
+      Subject: assertion.nameId,
+      SubjectType: subjectType,
+      Issuer: assertion.issuer,
+      Audience: assertion.recipient,
+      NameQualifier: qualifier,
+      ...(sourceIdentity === undefined ? {} : { SourceIdentity: sourceIdentity }),
+    },
+    responseElements: {
+      ...session.audit,
+      subject: assertion.nameId,
+      subjectType,
+      issuer: assertion.issuer,
+      audience: assertion.recipient,
+      nameQualifier: qualifier,
+      ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
+      // The audit line shows when a provider's tags loosened verification.
+      ...(options.allowLegacySignatures || options.allowResponseOnlySigning ? { providerOptions: options } : {}),
+    },
+    federatedUser: {
+      user: { type: "SAMLUser" as const, principalId: `${qualifier}:${assertion.nameId}`, userName: assertion.nameId, identityProvider: provider.arn },
+      accountId: role.accountId,
+    },
+  };
+}
+
+function usedBefore(): ServiceError {
+  return new ServiceError("InvalidIdentityToken", "The SAML assertion has been used before; each assertion can be used once.");
+}
+
+/** Calls verifying the same assertion in this process, chained so that each waits for the one before. */
+const turns = new Map<string, Promise<void>>();
+
+/** Waits until no earlier call of this process holds `key`, then holds it until the returned function runs. */
+async function waitForTurn(key: string): Promise<() => void> {
+  const previous = turns.get(key);
+  let release!: () => void;
+  const current = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const chained = (previous ?? Promise.resolve()).then(() => current);
+  turns.set(key, chained);
+  await previous;
+  return () => {
+    release();
+    if (turns.get(key) === chained) turns.delete(key);
+  };
+}
 
 /**
  * Returns the session length: DurationSeconds (default 3600) within the role's maximum, cut

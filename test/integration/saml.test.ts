@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { CreateRoleCommand, CreateSAMLProviderCommand, type IAMClient, PutRolePolicyCommand, TagSAMLProviderCommand } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsCli, boto3, cliErrorCode, type Credentials } from "../support/clients.js";
@@ -140,6 +141,73 @@ describe("AssumeRoleWithSAML with samlify as the identity provider", () => {
     const rejected = await cliAssume(roleArn, arn, await assertion(plain, roleArn, arn));
     expect(cliErrorCode(rejected)).toBe("InvalidIdentityToken");
     expect(rejected.stderr).toContain("requires encrypted assertions");
+  });
+
+  it("maps Entra ID claims to saml keys", async () => {
+    const tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    const entra = createTestSamlIdp({ entityId: `https://sts.windows.net/${tenant}/`, signing: "assertion" });
+    const arn = (await iam.send(new CreateSAMLProviderCommand({ Name: "entra", SAMLMetadataDocument: entra.metadata }))).SAMLProviderArn!;
+    const mailClaim = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress";
+    const trust = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Federated: arn },
+          Action: "sts:AssumeRoleWithSAML",
+          Condition: {
+            StringEquals: { "SAML:aud": AWS_SAML_ENDPOINT, "saml:iss": entra.entityId, "saml:doc": "000000000000/entra" },
+            "ForAnyValue:StringEquals": { "saml:mail": "alice@contoso.com" },
+          },
+        },
+      ],
+    });
+    const roleArn = await createRole(trust);
+    const respond = (mail: string) =>
+      entra.respond({
+        nameId: "AAAAAAAAAAAAAAAAAAAAAF0yq3lmZQbUt9KXbNoFUk8",
+        attributes: { [ROLE_ATTRIBUTE]: [`${roleArn},${arn}`], [SESSION_NAME_ATTRIBUTE]: [mail], [mailClaim]: [mail] },
+      });
+    const accepted = await cliAssume(roleArn, arn, await respond("alice@contoso.com"));
+    expect(accepted.json.SubjectType).toBe("persistent");
+    const qualifier = createHash("sha1").update(`${entra.entityId}000000000000/entra`).digest("base64");
+    expect(accepted.json.NameQualifier).toBe(qualifier);
+    expect(cliErrorCode(await cliAssume(roleArn, arn, await respond("mallory@contoso.com")))).toBe("AccessDenied");
+  });
+
+  it("shortens the session to the assertion's limits", async () => {
+    const roleArn = await createRole(samlTrust(adfsArn));
+    const now = Date.now();
+    const viaAttribute = await cliAssume(
+      roleArn,
+      adfsArn,
+      await assertion(adfs, roleArn, adfsArn, { "https://aws.amazon.com/SAML/Attributes/SessionDuration": ["1200"] }),
+    );
+    const attributeLifetime = Date.parse(viaAttribute.json.Credentials.Expiration) - now;
+    expect(attributeLifetime).toBeGreaterThan(1_100_000);
+    expect(attributeLifetime).toBeLessThanOrEqual(1_201_000);
+
+    const sessionEnd = new Date(now + 1000_000);
+    const capped = await cliAssume(
+      roleArn,
+      adfsArn,
+      await adfs.respond({
+        nameId: "alice@example.com",
+        attributes: { [ROLE_ATTRIBUTE]: [`${roleArn},${adfsArn}`], [SESSION_NAME_ATTRIBUTE]: ["alice"] },
+        sessionNotOnOrAfter: sessionEnd,
+      }),
+    );
+    expect(Date.parse(capped.json.Credentials.Expiration)).toBeLessThanOrEqual(sessionEnd.getTime());
+    expect(Date.parse(capped.json.Credentials.Expiration)).toBeGreaterThan(sessionEnd.getTime() - 10_000);
+  });
+
+  it("sets the source identity when trusted to", async () => {
+    const sourceIdentity = { "https://aws.amazon.com/SAML/Attributes/SourceIdentity": ["alice"] };
+    const without = await createRole(samlTrust(adfsArn));
+    expect(cliErrorCode(await cliAssume(without, adfsArn, await assertion(adfs, without, adfsArn, sourceIdentity)))).toBe("AccessDenied");
+    const roleArn = await createRole(samlTrust(adfsArn, ["sts:AssumeRoleWithSAML", "sts:SetSourceIdentity"]));
+    const result = await cliAssume(roleArn, adfsArn, await assertion(adfs, roleArn, adfsArn, sourceIdentity));
+    expect(result.json.SourceIdentity).toBe("alice");
   });
 
   it("accepts each assertion once", async () => {

@@ -170,6 +170,7 @@ function readAssertion(assertion: Element, provider: SamlProviderKeys, expect: S
   const conditions = onlyChild(assertion, NS.assertion, "Conditions", "Conditions");
   if (!conditions) throw invalid("The SAML assertion has no Conditions.");
   const conditionsEnd = readTime(conditions.getAttribute("NotOnOrAfter"), "Conditions NotOnOrAfter");
+  if (conditionsEnd === undefined) throw invalid("The SAML assertion's Conditions must carry NotOnOrAfter.");
   checkWindow(readTime(conditions.getAttribute("NotBefore"), "Conditions NotBefore"), conditionsEnd, expect);
   const restrictions = childElements(conditions, NS.assertion, "AudienceRestriction");
   if (restrictions.length === 0) throw invalid("Response does not contain the required audience");
@@ -183,7 +184,7 @@ function readAssertion(assertion: Element, provider: SamlProviderKeys, expect: S
   const authn = onlyChild(assertion, NS.assertion, "AuthnStatement", "AuthnStatement");
   const sessionNotOnOrAfter = authn ? readTime(authn.getAttribute("SessionNotOnOrAfter"), "SessionNotOnOrAfter") : undefined;
   const format = nameIdElement.getAttribute("Format");
-  const end = conditionsEnd !== undefined && conditionsEnd < confirmationEnd ? conditionsEnd : confirmationEnd;
+  const end = conditionsEnd < confirmationEnd ? conditionsEnd : confirmationEnd;
   return {
     assertionId: assertion.getAttribute("ID")!,
     issuer: provider.entityId,
