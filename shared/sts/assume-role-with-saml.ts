@@ -68,9 +68,9 @@ export const assumeRoleWithSaml: UnsignedActionDefinition = {
       expectations,
     );
 
-    // Repeats of one assertion wait for the call already verifying it, and a repeat of one that
-    // was used fails before the slow second verification. The conditional claim below still
-    // decides which use wins, across processes too.
+    // A repeat of an assertion waits for the call already verifying it. When the assertion was
+    // used, the repeat fails before the slow second verification. The conditional claim in
+    // grantSession still decides which use wins, across processes too.
     const onceParts = [assertion.issuer, assertion.assertionId];
     const release = await waitForTurn(onceParts.join("\n"));
     try {
@@ -192,7 +192,7 @@ function usedBefore(): ServiceError {
 /** Calls verifying the same assertion in this process, chained so that each waits for the one before. */
 const turns = new Map<string, Promise<void>>();
 
-/** Waits until no earlier call of this process holds `key`, then holds it until the returned function runs. */
+/** Waits until no earlier call of this process owns `key`, then owns it until the returned function runs. */
 async function waitForTurn(key: string): Promise<() => void> {
   const previous = turns.get(key);
   let release!: () => void;

@@ -61,7 +61,7 @@ export interface TestSamlIdpOptions {
 }
 
 /**
- * A SAML identity provider built with samlify. `signing` chooses what it signs: the assertion
+ * Creates a SAML identity provider with samlify. `signing` chooses what it signs: the assertion
  * (as ADFS and Entra ID do by default), the Response (as Okta does), or both.
  */
 export function createTestSamlIdp(options: TestSamlIdpOptions): TestSamlIdp {

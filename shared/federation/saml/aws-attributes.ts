@@ -100,7 +100,7 @@ export function nameQualifier(issuer: string, accountId: string, providerName: s
 }
 
 /**
- * Attribute names that AWS maps to `saml:` condition keys, and whether the key holds one value
+ * Attribute names that AWS maps to `saml:` condition keys, and whether the key has one value
  * or a list. The names and keys are those of the IAM condition key reference for SAML.
  */
 const NAMED_ATTRIBUTE_KEYS: ReadonlyArray<readonly [string, string, "single" | "list"]> = [

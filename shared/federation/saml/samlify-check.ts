@@ -64,7 +64,7 @@ export async function confirmWithSamlify(
   ours: VerifiedAssertion,
 ): Promise<void> {
   const samlify = await loadSamlify();
-  // samlify decrypts only when the IdP entity says its assertions are encrypted.
+  // samlify decrypts only when the IdP entity is marked as encrypting its assertions.
   const idp = samlify.IdentityProvider({ metadata: provider.metadata, isAssertionEncrypted: ours.decryptedWith !== undefined });
   const sp = samlify.ServiceProvider({
     entityID: expect.audiences[0]!,

@@ -51,7 +51,7 @@ export interface SigningCertificate {
  * carries one that does not verify.
  *
  * xml-crypto checks the digest and the signature value. It parses `xml` again with the same
- * parser, so it sees the same tree; the checks here pin which element that tree's signature
+ * parser, so it builds the same tree. The checks here pin which element that tree's signature
  * covers, because the values are read from this DOM.
  */
 export function verifyEnvelopedSignature(

@@ -12,7 +12,7 @@ export const AWS_SIGNIN_ENDPOINT = "https://signin.aws.amazon.com/saml";
 const AWS_REGIONAL_SIGNIN = /^https:\/\/[a-z]{2}(-[a-z]+)+-\d\.signin\.aws\.amazon\.com\/saml$/;
 const BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
-/** What a SAML provider's record contributes to verification. */
+/** The parts of a SAML provider's record that verification uses. */
 export interface SamlProviderKeys {
   /** The entityID of the provider's metadata, which the assertion's Issuer must equal. */
   entityId: string;

@@ -30,7 +30,7 @@ export function decodeSamlResponse(encoded: string): string {
 /**
  * Parses a SAML Response once, into the DOM that every later check and read uses. Document
  * type declarations, entities and processing instructions are rejected by a byte-level check
- * before the parser sees them, so no entity is ever expanded. Parser errors give one generic
+ * before parsing, so no entity is ever expanded. Parser errors give one generic
  * message, because their text could describe the server's files.
  */
 export function parseSamlXml(xml: string): Document {

@@ -16,7 +16,7 @@ const XML_LIBRARIES = /node_modules\/(samlify|xml-crypto|@xmldom\/xmldom|xmllint
 
 it("STS handler loads no XML code", () => {
   const modules = loadedModules('await import("./functions/sts/handler.ts");');
-  // The handler loads CommonJS dependencies such as the AWS SDK, so the check sees the module cache.
+  // The handler loads CommonJS dependencies such as the AWS SDK, which shows the module cache is read.
   expect(modules.some((path) => path.includes("node_modules/"))).toBe(true);
   expect(modules.filter((path) => XML_LIBRARIES.test(path))).toEqual([]);
 });
