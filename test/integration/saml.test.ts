@@ -103,8 +103,18 @@ describe("AssumeRoleWithSAML with samlify as the identity provider", () => {
   });
 
   it("accepts response-only signing when the provider opts in", async () => {
-    const signsResponse = createTestSamlIdp({ entityId: "https://keycloak.example.com/realms/corp", signing: "response" });
-    const arn = (await iam.send(new CreateSAMLProviderCommand({ Name: "keycloak", SAMLMetadataDocument: signsResponse.metadata }))).SAMLProviderArn!;
+    // Keycloak can sign only the Response and encrypt the assertion inside it.
+    const decryption = generateCertificate("open-sts-keycloak-sp");
+    const signsResponse = createTestSamlIdp({
+      entityId: "https://keycloak.example.com/realms/corp",
+      signing: "response",
+      encryptTo: decryption.certificate,
+    });
+    const arn = (
+      await iam.send(
+        new CreateSAMLProviderCommand({ Name: "keycloak", SAMLMetadataDocument: signsResponse.metadata, AddPrivateKey: decryption.privateKey }),
+      )
+    ).SAMLProviderArn!;
     const roleArn = await createRole(samlTrust(arn));
     const rejected = await cliAssume(roleArn, arn, await assertion(signsResponse, roleArn, arn));
     expect(cliErrorCode(rejected)).toBe("InvalidIdentityToken");

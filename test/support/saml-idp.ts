@@ -93,6 +93,8 @@ export function createTestSamlIdp(options: TestSamlIdpOptions): TestSamlIdp {
     metadata: idp.getMetadata(),
     async respond(content) {
       const result = await idp.createLoginResponse(sp, null as never, "post", { email: content.nameId }, {
+        // A signed Response must be signed after its assertion is encrypted, or the encryption breaks the signature.
+        encryptThenSign: options.encryptTo !== undefined && options.signing !== "assertion",
         customTagReplacement: () => {
           const id = `_${randomUUID()}`;
           return { id, context: renderResponse(id, options.entityId, content) };
