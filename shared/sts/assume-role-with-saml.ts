@@ -72,13 +72,13 @@ export const assumeRoleWithSaml: UnsignedActionDefinition = {
     // used, the repeat fails before the slow second verification. The conditional claim in
     // grantSession still decides which use wins, across processes too.
     const onceParts = [assertion.issuer, assertion.assertionId];
-    const release = await waitForTurn(onceParts.join("\n"));
+    const turn = await waitForTurn(onceParts.join("\n"));
     try {
-      if (await context.store.oneTimeUse.isClaimed("saml", onceParts, facts.now)) throw usedBefore();
+      if (turn.waited && (await context.store.oneTimeUse.isClaimed("saml", onceParts, facts.now))) throw usedBefore();
       await saml.confirmWithSamlify(input.SAMLAssertion, { metadata: provider.metadataDocument, ...options }, expectations, assertion);
       return await grantSession({ context, input, roleName: target.roleName, accountId: target.accountId, provider, assertion, options, sessionPolicy, onceParts });
     } finally {
-      release();
+      turn.release();
     }
   },
 };
@@ -192,8 +192,11 @@ function usedBefore(): ServiceError {
 /** Calls verifying the same assertion in this process, chained so that each waits for the one before. */
 const turns = new Map<string, Promise<void>>();
 
-/** Waits until no earlier call of this process owns `key`, then owns it until the returned function runs. */
-async function waitForTurn(key: string): Promise<() => void> {
+/**
+ * Waits until no earlier call of this process owns `key`, then owns it until `release` runs.
+ * `waited` tells whether an earlier call did own it.
+ */
+async function waitForTurn(key: string): Promise<{ release: () => void; waited: boolean }> {
   const previous = turns.get(key);
   let release!: () => void;
   const current = new Promise<void>((resolve) => {
@@ -202,9 +205,12 @@ async function waitForTurn(key: string): Promise<() => void> {
   const chained = (previous ?? Promise.resolve()).then(() => current);
   turns.set(key, chained);
   await previous;
-  return () => {
-    release();
-    if (turns.get(key) === chained) turns.delete(key);
+  return {
+    waited: previous !== undefined,
+    release: () => {
+      release();
+      if (turns.get(key) === chained) turns.delete(key);
+    },
   };
 }
 

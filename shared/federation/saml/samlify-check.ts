@@ -50,15 +50,22 @@ export async function confirmWithSamlify(
   ours: VerifiedAssertion,
 ): Promise<void> {
   const samlify = await loadSamlify();
+  const encrypted = ours.decryptedWith !== undefined;
   // samlify decrypts only when the IdP entity is marked as encrypting its assertions.
-  const idp = samlify.IdentityProvider({ metadata: provider.metadata, isAssertionEncrypted: ours.decryptedWith !== undefined });
-  const sp = samlify.ServiceProvider({
-    entityID: expect.audiences[0]!,
-    ...(ours.decryptedWith === undefined ? {} : { isAssertionEncrypted: true, encPrivateKey: ours.decryptedWith }),
-    wantAssertionsSigned: !provider.allowResponseOnlySigning,
-    assertionConsumerService: [{ Binding: POST, Location: ours.recipient }],
-    clockDrifts: [-expect.clockSkewSeconds * 1000, expect.clockSkewSeconds * 1000],
-  });
+  const idp = cached(`idp\n${encrypted}\n${provider.metadata}`, () =>
+    samlify.IdentityProvider({ metadata: provider.metadata, isAssertionEncrypted: encrypted }),
+  );
+  const sp = cached(
+    JSON.stringify(["sp", expect.audiences[0], ours.recipient, provider.allowResponseOnlySigning === true, expect.clockSkewSeconds, ours.decryptedWith]),
+    () =>
+      samlify.ServiceProvider({
+        entityID: expect.audiences[0]!,
+        ...(encrypted ? { isAssertionEncrypted: true, encPrivateKey: ours.decryptedWith } : {}),
+        wantAssertionsSigned: !provider.allowResponseOnlySigning,
+        assertionConsumerService: [{ Binding: POST, Location: ours.recipient }],
+        clockDrifts: [-expect.clockSkewSeconds * 1000, expect.clockSkewSeconds * 1000],
+      }),
+  );
   let extract: Record<string, unknown>;
   try {
     ({ extract } = (await sp.parseLoginResponse(idp, "post", { body: { SAMLResponse: encoded } })) as { extract: Record<string, unknown> });
@@ -79,6 +86,23 @@ export async function confirmWithSamlify(
       throw invalid("The two verifications of the SAML response read different attributes.");
     }
   }
+}
+
+/**
+ * samlify's provider objects, built once per metadata document and settings because building
+ * them parses the metadata, about 1.5 ms a call. At most MAX_ENTITIES are kept, oldest out first.
+ */
+const entities = new Map<string, unknown>();
+const MAX_ENTITIES = 200;
+
+function cached<T>(key: string, build: () => T): T {
+  let entity = entities.get(key) as T | undefined;
+  if (entity === undefined) {
+    entity = build();
+    if (entities.size >= MAX_ENTITIES) entities.delete(entities.keys().next().value!);
+    entities.set(key, entity);
+  }
+  return entity;
 }
 
 /** Names samlify's failure by its error code, which carries no part of the document. */
