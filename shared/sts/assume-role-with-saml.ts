@@ -1,14 +1,11 @@
 import type { ActionOutput, UnsignedActionDefinition, UnsignedCallContext } from "../api/action.js";
 import type { SamlProviderOptions } from "../federation/saml/provider-options.js";
 import type { VerifiedAssertion } from "../federation/saml/verify-response.js";
-import { explainResult } from "../auth/authorize.js";
-import { cachedPolicy } from "../auth/policy-cache.js";
-import { requestTagKeys } from "../federation/session-attributes.js";
 import { parseRoleArn } from "../iam/arn.js";
-import { authorizeRequest } from "../policy/index.js";
 import { ServiceError } from "../protocol/errors.js";
 import type { RoleRecord } from "../store/entities.js";
 import { checkRoleDuration } from "./durations.js";
+import { notAuthorized, requireFederatedTrust } from "./federated-trust.js";
 import { issueSession, sessionAttributes } from "./session.js";
 import { checkSessionPolicy, packedPolicySize } from "./session-policy.js";
 
@@ -104,7 +101,7 @@ async function grantSession(grant: Grant): Promise<ActionOutput> {
   // The requested pair must be one the IdP offered; the first role is never picked for the caller.
   const pairs = saml.readRolePairs(assertion);
   if (!pairs.some((pair) => pair.roleArn === input.RoleArn && pair.providerArn === input.PrincipalArn)) {
-    throw notAuthorized();
+    throw notAuthorized(ACTION);
   }
   const sessionName = saml.readRoleSessionName(assertion);
   const attributeDuration = saml.readSessionDuration(assertion);
@@ -113,23 +110,8 @@ async function grantSession(grant: Grant): Promise<ActionOutput> {
   const samlKeys = saml.samlConditionKeys(assertion, { arn: provider.arn, name: provider.name, accountId: provider.accountId });
 
   const role = await context.store.getRole(grant.accountId, grant.roleName);
-  if (!role || role.arn !== input.RoleArn) throw notAuthorized();
-  const keys: Record<string, string | string[]> = {
-    "aws:CurrentTime": facts.now.toISOString(),
-    "aws:EpochTime": String(Math.floor(facts.now.getTime() / 1000)),
-    "aws:SourceIp": facts.sourceIp,
-    "aws:UserAgent": facts.userAgent,
-    "aws:SecureTransport": String(facts.secureTransport),
-    "aws:RequestedRegion": facts.region,
-    "aws:FederatedProvider": provider.arn,
-    "sts:RoleSessionName": sessionName,
-    ...requestTagKeys(tags),
-    ...(sourceIdentity === undefined ? {} : { "sts:SourceIdentity": sourceIdentity }),
-    ...samlKeys,
-  };
-  requireTrust(role, provider.arn, ACTION, keys);
-  if (tags.tags.length > 0) requireTrust(role, provider.arn, "sts:TagSession", keys);
-  if (sourceIdentity !== undefined) requireTrust(role, provider.arn, "sts:SetSourceIdentity", keys);
+  if (!role || role.arn !== input.RoleArn) throw notAuthorized(ACTION);
+  requireFederatedTrust({ role, provider: provider.arn, action: ACTION, sessionName, tags, sourceIdentity, providerKeys: samlKeys, facts });
 
   const packedSize = sessionPolicy !== undefined || tags.tags.length > 0 ? packedPolicySize(sessionPolicy, tags.tags) : undefined;
   const durationSeconds = sessionDuration(input.DurationSeconds, attributeDuration, assertion.sessionNotOnOrAfter, role, facts.now);
@@ -235,18 +217,3 @@ function sessionDuration(
   return duration;
 }
 
-function requireTrust(role: RoleRecord, providerArn: string, action: string, keys: Record<string, string | string[]>): void {
-  const result = authorizeRequest({
-    request: { action, resource: role.arn, keys, principal: { type: "Federated", names: [providerArn] } },
-    callerAccountId: role.accountId,
-    resourceAccountId: role.accountId,
-    identityPolicies: [],
-    resourcePolicy: cachedPolicy(role.trustPolicy, "trust"),
-    resourcePolicyMode: "trust",
-  });
-  if (result.decision !== "Allow") throw notAuthorized(action, explainResult(result));
-}
-
-function notAuthorized(action = ACTION, detail?: Record<string, unknown>): ServiceError {
-  return new ServiceError("AccessDenied", `Not authorized to perform ${action}`, detail ? { detail } : {});
-}

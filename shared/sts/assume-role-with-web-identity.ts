@@ -1,16 +1,12 @@
 import type { UnsignedActionDefinition } from "../api/action.js";
-import { explainResult } from "../auth/authorize.js";
-import { cachedPolicy } from "../auth/policy-cache.js";
 import { readSourceIdentityClaim, readTagsClaim } from "../federation/oidc/aws-claims.js";
-import { findProvider, type WebIdentityProvider } from "../federation/oidc/provider.js";
+import { findProvider } from "../federation/oidc/provider.js";
 import { readTokenShape } from "../federation/oidc/token-shape.js";
 import { verifyWebIdentityToken } from "../federation/oidc/verify-token.js";
-import { requestTagKeys } from "../federation/session-attributes.js";
 import { parseRoleArn } from "../iam/arn.js";
-import { type AuthorizationResult, authorizeRequest } from "../policy/index.js";
 import { ServiceError } from "../protocol/errors.js";
-import type { RoleRecord } from "../store/entities.js";
 import { checkRoleDuration } from "./durations.js";
+import { notAuthorized, requireFederatedTrust } from "./federated-trust.js";
 import { issueSession, sessionAttributes } from "./session.js";
 import { checkSessionPolicy, packedPolicySize } from "./session-policy.js";
 
@@ -81,24 +77,18 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
 
     // A missing role is refused like one whose trust policy does not allow the provider.
     const role = await context.store.getRole(target.accountId, target.roleName);
-    if (!role || role.arn !== input.RoleArn) throw notAuthorized();
+    if (!role || role.arn !== input.RoleArn) throw notAuthorized(ACTION);
 
-    const keys: Record<string, string | string[]> = {
-      "aws:CurrentTime": facts.now.toISOString(),
-      "aws:EpochTime": String(Math.floor(facts.now.getTime() / 1000)),
-      "aws:SourceIp": facts.sourceIp,
-      "aws:UserAgent": facts.userAgent,
-      "aws:SecureTransport": String(facts.secureTransport),
-      "aws:RequestedRegion": facts.region,
-      "aws:FederatedProvider": provider.principal,
-      "sts:RoleSessionName": input.RoleSessionName,
-      ...requestTagKeys(tags),
-      ...(sourceIdentity === undefined ? {} : { "sts:SourceIdentity": sourceIdentity }),
-      ...identity.conditionKeys,
-    };
-    requireTrust(role, provider, ACTION, keys);
-    if (tags.tags.length > 0) requireTrust(role, provider, "sts:TagSession", keys);
-    if (sourceIdentity !== undefined) requireTrust(role, provider, "sts:SetSourceIdentity", keys);
+    requireFederatedTrust({
+      role,
+      provider: provider.principal,
+      action: ACTION,
+      sessionName: input.RoleSessionName,
+      tags,
+      sourceIdentity,
+      providerKeys: identity.conditionKeys,
+      facts,
+    });
 
     const durationSeconds = checkRoleDuration(input.DurationSeconds, role, false);
     const session = await issueSession(context, {
@@ -146,19 +136,3 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
   },
 };
 
-/** Requires the role's trust policy to allow the provider to perform `action` with these keys. */
-function requireTrust(role: RoleRecord, provider: WebIdentityProvider, action: string, keys: Record<string, string | string[]>): void {
-  const result: AuthorizationResult = authorizeRequest({
-    request: { action, resource: role.arn, keys, principal: { type: "Federated", names: [provider.principal] } },
-    callerAccountId: role.accountId,
-    resourceAccountId: role.accountId,
-    identityPolicies: [],
-    resourcePolicy: cachedPolicy(role.trustPolicy, "trust"),
-    resourcePolicyMode: "trust",
-  });
-  if (result.decision !== "Allow") throw notAuthorized(action, explainResult(result));
-}
-
-function notAuthorized(action = ACTION, detail?: Record<string, unknown>): ServiceError {
-  return new ServiceError("AccessDenied", `Not authorized to perform ${action}`, detail ? { detail } : {});
-}

@@ -184,7 +184,7 @@ function readAssertion(assertion: Element, provider: SamlProviderKeys, expect: S
   const authn = onlyChild(assertion, NS.assertion, "AuthnStatement", "AuthnStatement");
   const sessionNotOnOrAfter = authn ? readTime(authn.getAttribute("SessionNotOnOrAfter"), "SessionNotOnOrAfter") : undefined;
   const format = nameIdElement.getAttribute("Format");
-  const end = conditionsEnd < confirmationEnd ? conditionsEnd : confirmationEnd;
+  const end = new Date(Math.min(conditionsEnd.getTime(), confirmationEnd.getTime()));
   return {
     assertionId: assertion.getAttribute("ID")!,
     issuer: provider.entityId,
