@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /** Unique-id prefixes IAM uses, by kind of entity. */
-export type IdPrefix = "AKIA" | "ASIA" | "AIDA" | "AROA";
+export type IdPrefix = "AKIA" | "ASIA" | "AIDA" | "AROA" | "ANPA";
 
 /** Generates a 20-character identifier: the AWS prefix and 16 random base32 characters (80 bits). */
 export function generateId(prefix: IdPrefix): string {

@@ -72,3 +72,25 @@ export function parseSamlProviderArn(arn: string): ParsedSamlProviderArn | undef
   if (!match) return undefined;
   return { partition: match[1]!, accountId: match[2]!, name: match[3]! };
 }
+
+/** Builds the ARN of a customer managed policy from its path and name. */
+export function managedPolicyArn(partition: string, accountId: string, path: string, policyName: string): string {
+  return `arn:${partition}:iam::${accountId}:policy${path}${policyName}`;
+}
+
+export interface ParsedManagedPolicyArn {
+  partition: string;
+  /** A 12-digit account id, or `aws` for an AWS managed policy. */
+  accountId: string;
+  path: string;
+  policyName: string;
+}
+
+const MANAGED_POLICY_ARN = /^arn:([a-z][a-z0-9-]*):iam::(\d{12}|aws):policy(\/(?:[A-Za-z0-9.,+@=_-]+\/)*)([\w+=,.@-]{1,128})$/;
+
+/** Parses `arn:PARTITION:iam::ACCOUNT:policy/PATH/NAME`; returns undefined for anything else. */
+export function parseManagedPolicyArn(arn: string): ParsedManagedPolicyArn | undefined {
+  const match = MANAGED_POLICY_ARN.exec(arn);
+  if (!match) return undefined;
+  return { partition: match[1]!, accountId: match[2]!, path: match[3]!, policyName: match[4]! };
+}

@@ -11,6 +11,17 @@ import {
   putUserPolicy,
 } from "./actions/inline-policies.js";
 import {
+  createPolicy,
+  createPolicyVersion,
+  deletePolicy,
+  deletePolicyVersion,
+  getPolicy,
+  getPolicyVersion,
+  listPolicies,
+  listPolicyVersions,
+  setDefaultPolicyVersion,
+} from "./actions/managed-policies.js";
+import {
   addClientIDToOpenIDConnectProvider,
   createOpenIDConnectProvider,
   deleteOpenIDConnectProvider,
@@ -87,4 +98,13 @@ export const iamActions: ActionTable = {
   TagSAMLProvider: tagSAMLProvider,
   UntagSAMLProvider: untagSAMLProvider,
   ListSAMLProviderTags: listSAMLProviderTags,
+  CreatePolicy: createPolicy,
+  GetPolicy: getPolicy,
+  ListPolicies: listPolicies,
+  DeletePolicy: deletePolicy,
+  CreatePolicyVersion: createPolicyVersion,
+  GetPolicyVersion: getPolicyVersion,
+  ListPolicyVersions: listPolicyVersions,
+  DeletePolicyVersion: deletePolicyVersion,
+  SetDefaultPolicyVersion: setDefaultPolicyVersion,
 };

@@ -123,3 +123,30 @@ export interface SamlProviderRecord {
 export interface SamlProviderWithKeys extends Omit<SamlProviderRecord, "privateKeys"> {
   privateKeys: SamlPrivateKey[];
 }
+
+/** One version of a customer managed policy, without its document. */
+export interface ManagedPolicyVersionRecord {
+  /** `v1`, `v2`, ...: numbers rise with each new version and are never reused. */
+  versionId: string;
+  createDate: string;
+  /** The random id in the sort key of the item that contains the version's document. */
+  documentId: string;
+}
+
+/** A customer managed policy. Its versions' documents are separate items, read on demand. */
+export interface ManagedPolicyRecord {
+  accountId: string;
+  /** The name as created. Names are unique within an account regardless of case and path. */
+  policyName: string;
+  policyId: string;
+  path: string;
+  arn: string;
+  description?: string;
+  defaultVersionId: string;
+  /** Sorted by version number, oldest first. */
+  versions: ManagedPolicyVersionRecord[];
+  createDate: string;
+  /** When the default version last changed. */
+  updateDate: string;
+  tags: Tag[];
+}

@@ -15,6 +15,7 @@ import {
   roleSk,
   userSk,
 } from "./keys.js";
+import { ManagedPolicyStore } from "./managed-policy-store.js";
 import { OidcProviderStore } from "./oidc-provider-store.js";
 import { OneTimeUseStore } from "./one-time-use.js";
 import { SamlProviderStore } from "./saml-provider-store.js";
@@ -58,6 +59,8 @@ export class IamStore {
   readonly oidcProviders: OidcProviderStore;
   /** The SAML identity providers, in the same table. */
   readonly samlProviders: SamlProviderStore;
+  /** The customer managed policies, in the same table. */
+  readonly managedPolicies: ManagedPolicyStore;
   /** Values that may be used once, such as SAML assertion IDs. */
   readonly oneTimeUse: OneTimeUseStore;
 
@@ -71,6 +74,7 @@ export class IamStore {
     this.roleCache = new TtlCache(options.cacheTtlMs);
     this.oidcProviders = new OidcProviderStore(table, options);
     this.samlProviders = new SamlProviderStore(table, ring, options);
+    this.managedPolicies = new ManagedPolicyStore(table, options);
     this.oneTimeUse = new OneTimeUseStore(table);
   }
 

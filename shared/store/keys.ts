@@ -12,10 +12,17 @@
  * | OIDC count | ACCOUNT#<id>        | #OIDC-COUNT         |                                    |
  * | SAML idp   | ACCOUNT#<id>        | SAML#<name>         |                                    |
  * | SAML count | ACCOUNT#<id>        | #SAML-COUNT         |                                    |
+ * | policy     | ACCOUNT#<id>        | POLICY#<name>       |                                    |
+ * | policy doc | ACCOUNT#<id>        | POLICYDOC#<name>#<document id>                           |
  *
  * An OIDC identity provider's sort key is its URL without the scheme, case kept, because token
  * issuers are compared as exact strings. AssumeRoleWithWebIdentity can then find the provider
  * for an `iss` claim with one GetItem.
+ *
+ * A customer managed policy item lists its versions, and each version's document is an item of
+ * its own, because five documents of up to 131,072 characters do not fit in one item. A
+ * document's sort key ends in a random id rather than the version id. A create that writes its
+ * document and then loses a race therefore never overwrites another version's document.
  */
 export const accountPk = (accountId: string): string => `ACCOUNT#${accountId}`;
 export const ACCOUNT_SK = "#ACCOUNT";
@@ -31,4 +38,8 @@ export const OIDC_PROVIDER_COUNT_SK = "#OIDC-COUNT";
 export const samlProviderSk = (name: string): string => `SAML#${name.toLowerCase()}`;
 export const SAML_PROVIDER_PREFIX = "SAML#";
 export const SAML_PROVIDER_COUNT_SK = "#SAML-COUNT";
+export const managedPolicySk = (policyName: string): string => `POLICY#${policyName.toLowerCase()}`;
+export const MANAGED_POLICY_PREFIX = "POLICY#";
+export const policyDocumentSk = (policyName: string, documentId: string): string =>
+  `POLICYDOC#${policyName.toLowerCase()}#${documentId}`;
 export const GSI1 = "gsi1";
