@@ -7,6 +7,7 @@ import {
   type PrincipalIdentity,
 } from "../policy/index.js";
 import { ServiceError } from "../protocol/errors.js";
+import type { SessionAttributes } from "../credentials/session-token.js";
 import type { IamStore } from "../store/iam-store.js";
 import type { Caller } from "./principal.js";
 import { cachedPolicy } from "./policy-cache.js";
@@ -34,7 +35,7 @@ export async function decide(caller: Caller, request: AuthorizationRequest, stor
         ? [ROOT_POLICY]
         : []
       : await loadIdentityPolicies(caller, store);
-  const sessionPolicy = principal.kind === "assumed-role" ? principal.attributes?.sessionPolicy : undefined;
+  const sessionPolicies = principal.kind === "assumed-role" ? await loadSessionPolicies(principal.attributes, store) : undefined;
   const resource = request.resourcePolicy;
   return authorizeRequest({
     request: {
@@ -46,7 +47,7 @@ export async function decide(caller: Caller, request: AuthorizationRequest, stor
     callerAccountId: principal.accountId,
     resourceAccountId: request.resourceAccountId,
     identityPolicies,
-    ...(sessionPolicy === undefined ? {} : { sessionPolicies: [cachedPolicy(sessionPolicy, "session")] }),
+    ...(sessionPolicies === undefined ? {} : { sessionPolicies }),
     ...(resource ? { resourcePolicy: resource.policy, resourcePolicyMode: resource.mode } : {}),
   });
 }
@@ -122,6 +123,23 @@ const ROOT_POLICY = cachedPolicy(
   JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "AccountRoot", Effect: "Allow", Action: "*", Resource: "*" }] }),
   "identity",
 );
+
+/**
+ * Loads a session's policies: the inline one and the current default versions of the managed
+ * ones. Returns undefined when the session has none. A managed policy deleted since the session
+ * began no longer allows anything, so the session can only lose permissions that way.
+ */
+async function loadSessionPolicies(attributes: SessionAttributes | undefined, store: IamStore): Promise<Policy[] | undefined> {
+  const inline = attributes?.sessionPolicy;
+  const arns = attributes?.sessionPolicyArns ?? [];
+  if (inline === undefined && arns.length === 0) return undefined;
+  const policies = inline === undefined ? [] : [cachedPolicy(inline, "session")];
+  for (const arn of arns) {
+    const document = await store.managedPolicies.getPolicyDocumentByArn(arn);
+    if (document !== undefined) policies.push(cachedPolicy(document, "session"));
+  }
+  return policies;
+}
 
 async function loadIdentityPolicies(caller: Caller, store: IamStore): Promise<Policy[]> {
   const principal = caller.principal;

@@ -28,6 +28,8 @@ export interface SessionAttributes {
   transitiveTagKeys?: string[];
   /** The inline session policy, which limits the session to what it and the role's policies both allow. */
   sessionPolicy?: string;
+  /** Managed session policies by ARN, which limit the session together with the inline one. */
+  sessionPolicyArns?: string[];
   /** `aws:SourceIdentity`, fixed for the rest of a role chain. */
   sourceIdentity?: string;
   /** `aws:FederatedProvider`: the identity provider's ARN or built-in name, for web identity sessions. */

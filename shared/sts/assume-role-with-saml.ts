@@ -7,19 +7,18 @@ import type { RoleRecord } from "../store/entities.js";
 import { checkRoleDuration } from "./durations.js";
 import { notAuthorized, requireFederatedTrust } from "./federated-trust.js";
 import { issueSession, sessionAttributes } from "./session.js";
-import { checkSessionPolicy, packedPolicySize } from "./session-policy.js";
+import { checkSessionPolicy, checkSessionPolicyArns, packedPolicySize } from "./session-policy.js";
 
 const ACTION = "sts:AssumeRoleWithSAML";
 const SAML_PROVIDER_ARN = /^arn:([a-z][a-z0-9-]*):iam::(\d{12}):saml-provider\/([\w.-]{1,128})$/;
 
-/** Managed session policies need IAM's managed policies, which do not exist yet. */
-const NOT_YET_SUPPORTED = ["PolicyArns"] as const;
 
 interface SamlInput {
   RoleArn: string;
   PrincipalArn: string;
   SAMLAssertion: string;
   Policy?: string;
+  PolicyArns?: Array<{ arn?: string }>;
   DurationSeconds?: number;
 }
 
@@ -33,12 +32,6 @@ interface SamlInput {
 export const assumeRoleWithSaml: UnsignedActionDefinition = {
   unsigned: true,
   async run(rawInput, context) {
-    for (const name of NOT_YET_SUPPORTED) {
-      if (rawInput[name] !== undefined) {
-        // TODO: managed session policies arrive with IAM's managed policies.
-        throw new ServiceError("ValidationError", `The parameter ${name} is not supported by this version of Open STS.`);
-      }
-    }
     const input = rawInput as unknown as SamlInput;
     const { config, facts } = context;
     const target = parseRoleArn(input.RoleArn);
@@ -46,6 +39,7 @@ export const assumeRoleWithSaml: UnsignedActionDefinition = {
     const principal = SAML_PROVIDER_ARN.exec(input.PrincipalArn);
     if (!principal || principal[1] !== config.partition) throw new ServiceError("ValidationError", `${input.PrincipalArn} is invalid`);
     const sessionPolicy = input.Policy === undefined ? undefined : checkSessionPolicy(input.Policy);
+    const policyArns = await checkSessionPolicyArns(input.PolicyArns, target.accountId, config.partition, context.store.managedPolicies);
 
     const provider = await context.store.samlProviders.getSamlProviderWithKeys(principal[2]!, principal[3]!);
     if (!provider || provider.arn !== input.PrincipalArn) throw new ServiceError("InvalidIdentityToken", "Specified provider doesn't exist");
@@ -73,7 +67,7 @@ export const assumeRoleWithSaml: UnsignedActionDefinition = {
     try {
       if (turn.waited && (await context.store.oneTimeUse.isClaimed("saml", onceParts, facts.now))) throw usedBefore();
       await saml.confirmWithSamlify(input.SAMLAssertion, { metadata: provider.metadataDocument, ...options }, expectations, assertion);
-      return await grantSession({ context, input, roleName: target.roleName, accountId: target.accountId, provider, assertion, options, sessionPolicy, onceParts });
+      return await grantSession({ context, input, roleName: target.roleName, accountId: target.accountId, provider, assertion, options, sessionPolicy, policyArns, onceParts });
     } finally {
       turn.release();
     }
@@ -89,12 +83,13 @@ interface Grant {
   assertion: VerifiedAssertion;
   options: SamlProviderOptions;
   sessionPolicy: string | undefined;
+  policyArns: string[];
   onceParts: string[];
 }
 
 /** Reads the AWS attributes, checks the role and its trust policy, claims the assertion and mints the session. */
 async function grantSession(grant: Grant): Promise<ActionOutput> {
-  const { context, input, provider, assertion, options, sessionPolicy, onceParts } = grant;
+  const { context, input, provider, assertion, options, sessionPolicy, policyArns, onceParts } = grant;
   const { config, facts } = context;
   const saml = await import("../federation/saml/index.js");
 
@@ -113,7 +108,8 @@ async function grantSession(grant: Grant): Promise<ActionOutput> {
   if (!role || role.arn !== input.RoleArn) throw notAuthorized(ACTION);
   requireFederatedTrust({ role, provider: provider.arn, action: ACTION, sessionName, tags, sourceIdentity, providerKeys: samlKeys, facts });
 
-  const packedSize = sessionPolicy !== undefined || tags.tags.length > 0 ? packedPolicySize(sessionPolicy, tags.tags) : undefined;
+  const shaped = sessionPolicy !== undefined || policyArns.length > 0 || tags.tags.length > 0;
+  const packedSize = shaped ? packedPolicySize(sessionPolicy, tags.tags, policyArns) : undefined;
   const durationSeconds = sessionDuration(input.DurationSeconds, attributeDuration, assertion.sessionNotOnOrAfter, role, facts.now);
 
   // One use per assertion: the record outlives the assertion's validity, and a failed write issues nothing.
@@ -132,6 +128,7 @@ async function grantSession(grant: Grant): Promise<ActionOutput> {
     attributes: {
       ...sessionAttributes(tags, sourceIdentity),
       ...(sessionPolicy === undefined ? {} : { sessionPolicy }),
+      ...(policyArns.length === 0 ? {} : { sessionPolicyArns: policyArns }),
       federatedProvider: provider.arn,
       // These keys stay available to the session's later requests, as in AWS.
       federatedKeys: { "saml:namequalifier": qualifier, "saml:sub": assertion.nameId, "saml:sub_type": subjectType },

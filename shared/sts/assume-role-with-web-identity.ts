@@ -8,18 +8,12 @@ import { ServiceError } from "../protocol/errors.js";
 import { checkRoleDuration } from "./durations.js";
 import { notAuthorized, requireFederatedTrust } from "./federated-trust.js";
 import { issueSession, sessionAttributes } from "./session.js";
-import { checkSessionPolicy, packedPolicySize } from "./session-policy.js";
+import { checkSessionPolicy, checkSessionPolicyArns, packedPolicySize } from "./session-policy.js";
 
 const ACTION = "sts:AssumeRoleWithWebIdentity";
 
 /** ProviderId values AWS accepts, for OAuth 2.0 access tokens that only the provider itself can check. */
 const OAUTH2_PROVIDERS = new Set(["www.amazon.com", "graph.facebook.com"]);
-
-/**
- * Managed session policies need IAM's managed policies, which do not exist yet. They are
- * rejected rather than ignored, because ignoring one would grant more than the caller asked for.
- */
-const NOT_YET_SUPPORTED = ["PolicyArns"] as const;
 
 interface WebIdentityInput {
   RoleArn: string;
@@ -27,6 +21,7 @@ interface WebIdentityInput {
   WebIdentityToken: string;
   ProviderId?: string;
   Policy?: string;
+  PolicyArns?: Array<{ arn?: string }>;
   DurationSeconds?: number;
 }
 
@@ -39,12 +34,6 @@ interface WebIdentityInput {
 export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
   unsigned: true,
   async run(rawInput, context) {
-    for (const name of NOT_YET_SUPPORTED) {
-      if (rawInput[name] !== undefined) {
-        // TODO: session policies arrive with the rest of the STS surface.
-        throw new ServiceError("ValidationError", `The parameter ${name} is not supported by this version of Open STS.`);
-      }
-    }
     const input = rawInput as unknown as WebIdentityInput;
     const { config, facts } = context;
     if (input.ProviderId !== undefined) {
@@ -72,8 +61,9 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
     });
     const tags = readTagsClaim(identity.claims);
     const sourceIdentity = readSourceIdentityClaim(identity.claims);
-    const shaped = sessionPolicy !== undefined || tags.tags.length > 0;
-    const packedSize = shaped ? packedPolicySize(sessionPolicy, tags.tags) : undefined;
+    const policyArns = await checkSessionPolicyArns(input.PolicyArns, target.accountId, config.partition, context.store.managedPolicies);
+    const shaped = sessionPolicy !== undefined || policyArns.length > 0 || tags.tags.length > 0;
+    const packedSize = shaped ? packedPolicySize(sessionPolicy, tags.tags, policyArns) : undefined;
 
     // A missing role is refused like one whose trust policy does not allow the provider.
     const role = await context.store.getRole(target.accountId, target.roleName);
@@ -100,6 +90,7 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
       attributes: {
         ...sessionAttributes(tags, sourceIdentity),
         ...(sessionPolicy === undefined ? {} : { sessionPolicy }),
+        ...(policyArns.length === 0 ? {} : { sessionPolicyArns: policyArns }),
         federatedProvider: provider.principal,
         federatedKeys: identity.conditionKeys,
       },

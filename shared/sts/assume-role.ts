@@ -10,7 +10,7 @@ import { ServiceError } from "../protocol/errors.js";
 import type { RoleRecord } from "../store/entities.js";
 import { checkRoleDuration } from "./durations.js";
 import { inheritedAttributes, issueSession, sessionAttributes } from "./session.js";
-import { checkSessionPolicy, packedPolicySize } from "./session-policy.js";
+import { checkSessionPolicy, checkSessionPolicyArns, packedPolicySize } from "./session-policy.js";
 
 const ACTION = "sts:AssumeRole";
 
@@ -19,7 +19,6 @@ const ACTION = "sts:AssumeRole";
  * because ignoring a session policy would grant more than the caller requested.
  */
 const NOT_YET_SUPPORTED = [
-  "PolicyArns",
   "Tags",
   "TransitiveTagKeys",
   "SourceIdentity",
@@ -34,6 +33,7 @@ interface AssumeRoleInput {
   DurationSeconds?: number;
   ExternalId?: string;
   Policy?: string;
+  PolicyArns?: Array<{ arn?: string }>;
 }
 
 /**
@@ -88,8 +88,9 @@ export const assumeRole: ActionDefinition = {
     if (inherited.sourceIdentity !== undefined) await trust("sts:SetSourceIdentity");
 
     const sessionPolicy = input.Policy === undefined ? undefined : checkSessionPolicy(input.Policy);
-    const shaped = sessionPolicy !== undefined || inherited.tags.tags.length > 0;
-    const packedSize = shaped ? packedPolicySize(sessionPolicy, inherited.tags.tags) : undefined;
+    const policyArns = await checkSessionPolicyArns(input.PolicyArns, role.accountId, config.partition, context.store.managedPolicies);
+    const shaped = sessionPolicy !== undefined || policyArns.length > 0 || inherited.tags.tags.length > 0;
+    const packedSize = shaped ? packedPolicySize(sessionPolicy, inherited.tags.tags, policyArns) : undefined;
     const durationSeconds = checkRoleDuration(input.DurationSeconds, role, caller.temporary);
     const session = await issueSession(context, {
       role,
@@ -100,6 +101,7 @@ export const assumeRole: ActionDefinition = {
       attributes: {
         ...sessionAttributes(inherited.tags, inherited.sourceIdentity),
         ...(sessionPolicy === undefined ? {} : { sessionPolicy }),
+        ...(policyArns.length === 0 ? {} : { sessionPolicyArns: policyArns }),
       },
     });
     const sourceIdentity = inherited.sourceIdentity;

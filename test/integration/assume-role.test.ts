@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CreateAccessKeyCommand,
+  CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
   DeleteAccessKeyCommand,
@@ -197,6 +198,28 @@ describe("AssumeRole end to end", () => {
     expect(cliErrorCode(malformed)).toBe("MalformedPolicyDocument");
     const tooLong = await assume(bob, roleArn("shaped"), "--policy", allowPolicy("iam:GetRole", `arn:aws:iam::${HOME}:role/${"r".repeat(2048)}`));
     expect(cliErrorCode(tooLong)).toBe("ValidationError");
+  });
+
+  it("limits a session to managed session policies", async () => {
+    await createRole("managed-shaped", trustPolicy({ AWS: bobArn }));
+    const iam = iamClient(host.url, DEMO_ROOT);
+    await iam.send(new PutRolePolicyCommand({ RoleName: "managed-shaped", PolicyName: "all", PolicyDocument: allowPolicy("iam:*", "*") }));
+    const readRole = (await iam.send(new CreatePolicyCommand({ PolicyName: "read-role", PolicyDocument: allowPolicy("iam:GetRole", "*") }))).Policy!.Arn!;
+    const listRoles = (await iam.send(new CreatePolicyCommand({ PolicyName: "list-roles", PolicyDocument: allowPolicy("iam:ListRoles", "*") }))).Policy!.Arn!;
+
+    const result = await assume(bob, roleArn("managed-shaped"), "--policy-arns", `arn=${readRole}`, `arn=${listRoles}`);
+    expect(result.json.PackedPolicySize).toBeGreaterThan(0);
+    const creds = result.json.Credentials;
+    const session = { accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken };
+    // The session may do what either managed policy allows, and nothing else the role allows.
+    expect((await awsCli(host.url, session, ["iam", "get-role", "--role-name", "managed-shaped"])).exitCode).toBe(0);
+    expect((await awsCli(host.url, session, ["iam", "list-roles"])).exitCode).toBe(0);
+    expect(cliErrorCode(await awsCli(host.url, session, ["iam", "list-users"]))).toBe("AccessDenied");
+
+    const elevenPolicies = Array.from({ length: 11 }, () => `arn=${readRole}`);
+    expect(cliErrorCode(await assume(bob, roleArn("managed-shaped"), "--policy-arns", ...elevenPolicies))).toBe("ValidationError");
+    const missing = `arn:aws:iam::${HOME}:policy/missing`;
+    expect(cliErrorCode(await assume(bob, roleArn("managed-shaped"), "--policy-arns", `arn=${missing}`))).toBe("ValidationError");
   });
 
   it("revokes sessions issued before a time", async () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { CreateRoleCommand, CreateSAMLProviderCommand, type IAMClient, PutRolePolicyCommand, TagSAMLProviderCommand } from "@aws-sdk/client-iam";
+import { CreatePolicyCommand, CreateRoleCommand, CreateSAMLProviderCommand, type IAMClient, PutRolePolicyCommand, TagSAMLProviderCommand } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsCli, boto3, cliErrorCode, type Credentials } from "../support/clients.js";
 import { type RunningHost, startHost } from "../support/local-host.js";
@@ -268,6 +268,32 @@ describe("AssumeRoleWithSAML with samlify as the identity provider", () => {
     const roleArn = await createRole(samlTrust(adfsArn, ["sts:AssumeRoleWithSAML"], { "saml:sub": "bob@example.com" }));
     const result = await cliAssume(roleArn, adfsArn, await assertion(adfs, roleArn, adfsArn));
     expect(cliErrorCode(result)).toBe("AccessDenied");
+  });
+
+  it("applies managed session policies", async () => {
+    const allIam = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:*", Resource: "*" }] });
+    const roleArn = await createRole(samlTrust(adfsArn), allIam);
+    const listRoles = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:ListRoles", Resource: "*" }] });
+    const managed = (await iam.send(new CreatePolicyCommand({ PolicyName: "saml-list-roles", PolicyDocument: listRoles }))).Policy!.Arn!;
+    const result = await awsCli(host.url, ANONYMOUS, [
+      "sts",
+      "assume-role-with-saml",
+      "--role-arn",
+      roleArn,
+      "--principal-arn",
+      adfsArn,
+      "--saml-assertion",
+      await assertion(adfs, roleArn, adfsArn),
+      "--policy-arns",
+      `arn=${managed}`,
+    ]);
+    const session = {
+      accessKeyId: result.json.Credentials.AccessKeyId,
+      secretAccessKey: result.json.Credentials.SecretAccessKey,
+      sessionToken: result.json.Credentials.SessionToken,
+    };
+    expect((await awsCli(host.url, session, ["iam", "list-roles"])).exitCode).toBe(0);
+    expect(cliErrorCode(await awsCli(host.url, session, ["iam", "list-users"]))).toBe("AccessDenied");
   });
 
   it("carries principal tags into the session", async () => {

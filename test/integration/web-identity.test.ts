@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CreateOpenIDConnectProviderCommand,
+  CreatePolicyCommand,
   CreateRoleCommand,
   GetRoleCommand,
   type IAMClient,
+  ListRolesCommand,
   PutRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -115,6 +117,22 @@ describe("AssumeRoleWithWebIdentity with a real OpenID provider", () => {
     }
     const tooLong = await cliAssume(host, roleArn, await idp.token(), "--policy", `${sessionPolicy}${" ".repeat(2049 - sessionPolicy.length)}`);
     expect(cliErrorCode(tooLong)).toBe("ValidationError");
+
+    // A managed session policy narrows the session the same way.
+    const listRoles = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:ListRoles", Resource: "*" }] });
+    const managed = (await iam.send(new CreatePolicyCommand({ PolicyName: "web-list-roles", PolicyDocument: listRoles }))).Policy!.Arn!;
+    const viaArn = await cliAssume(host, roleArn, await idp.token(), "--policy-arns", `arn=${managed}`);
+    const managedSession = iamClient(host.url, {
+      accessKeyId: viaArn.json.Credentials.AccessKeyId,
+      secretAccessKey: viaArn.json.Credentials.SecretAccessKey,
+      sessionToken: viaArn.json.Credentials.SessionToken,
+    });
+    try {
+      await expect(managedSession.send(new ListRolesCommand({}))).resolves.toHaveProperty("Roles");
+      await expect(managedSession.send(new GetRoleCommand({ RoleName: roleArn.split("/").pop()! }))).rejects.toMatchObject({ name: "AccessDenied" });
+    } finally {
+      managedSession.destroy();
+    }
   });
 
   it("rejects claims the trust policy excludes", async () => {

@@ -151,10 +151,10 @@ describe("Query protocol on the wire", () => {
     expect(errorCode(response.body)).toBe("ValidationError");
   });
 
-  it("rejects managed session policies", async () => {
+  it("rejects unknown managed session policies", async () => {
     const response = await assumeRole({ "PolicyArns.member.1.arn": "arn:aws:iam::aws:policy/ReadOnlyAccess" });
     expect(response.status).toBe(400);
     expect(errorCode(response.body)).toBe("ValidationError");
-    expect(response.body).toContain("The parameter PolicyArns is not supported");
+    expect(response.body).toContain("does not exist or is not a managed policy");
   });
 });
