@@ -3,11 +3,11 @@ import { accessDenied, decide, explainResult } from "../auth/authorize.js";
 import { cachedPolicy } from "../auth/policy-cache.js";
 import type { Caller } from "../auth/principal.js";
 import { globalConditionKeys } from "../auth/request-keys.js";
-import { requestTagKeys } from "../federation/session-attributes.js";
+import { isValidSourceIdentity, requestTagKeys, type SessionTagSet, sessionTagProblem } from "../federation/session-attributes.js";
 import { parseRoleArn } from "../iam/arn.js";
 import type { PrincipalIdentity } from "../policy/index.js";
 import { ServiceError } from "../protocol/errors.js";
-import type { RoleRecord } from "../store/entities.js";
+import type { RoleRecord, Tag } from "../store/entities.js";
 import { checkRoleDuration } from "./durations.js";
 import { inheritedAttributes, issueSession, sessionAttributes } from "./session.js";
 import { checkSessionPolicy, checkSessionPolicyArns, packedPolicySize } from "./session-policy.js";
@@ -19,9 +19,6 @@ const ACTION = "sts:AssumeRole";
  * because ignoring a session policy would grant more than the caller requested.
  */
 const NOT_YET_SUPPORTED = [
-  "Tags",
-  "TransitiveTagKeys",
-  "SourceIdentity",
   "SerialNumber",
   "TokenCode",
   "ProvidedContexts",
@@ -34,6 +31,9 @@ interface AssumeRoleInput {
   ExternalId?: string;
   Policy?: string;
   PolicyArns?: Array<{ arn?: string }>;
+  Tags?: Tag[];
+  TransitiveTagKeys?: string[];
+  SourceIdentity?: string;
 }
 
 /**
@@ -46,7 +46,7 @@ export const assumeRole: ActionDefinition = {
   async run(rawInput, context) {
     for (const name of NOT_YET_SUPPORTED) {
       if (rawInput[name] !== undefined) {
-        // TODO: session policies, tags, source identity and MFA arrive with the rest of the STS surface.
+        // TODO: MFA and provided contexts arrive with the rest of the STS surface.
         throw new ServiceError("ValidationError", `The parameter ${name} is not supported by this version of Open STS.`);
       }
     }
@@ -74,23 +74,25 @@ export const assumeRole: ActionDefinition = {
     // A chained session carries its transitive tags and source identity on, and the next role's
     // trust policy must accept them as if they were passed in the request.
     const inherited = inheritedAttributes(caller);
+    const tags = mergeSessionTags(inherited.tags, { tags: input.Tags ?? [], transitiveTagKeys: input.TransitiveTagKeys ?? [] });
+    const sourceIdentity = chooseSourceIdentity(inherited.sourceIdentity, input.SourceIdentity);
     const keys: Record<string, string | string[]> = {
       ...globalConditionKeys(caller, facts),
       "sts:RoleSessionName": input.RoleSessionName,
-      ...requestTagKeys(inherited.tags),
-      ...(inherited.sourceIdentity === undefined ? {} : { "sts:SourceIdentity": inherited.sourceIdentity }),
+      ...requestTagKeys(tags),
+      ...(sourceIdentity === undefined ? {} : { "sts:SourceIdentity": sourceIdentity }),
     };
     if (input.ExternalId !== undefined) keys["sts:ExternalId"] = input.ExternalId;
 
     const trust = (action: string) => requireTrust(context, role, action, keys);
     await trust(ACTION);
-    if (inherited.tags.tags.length > 0) await trust("sts:TagSession");
-    if (inherited.sourceIdentity !== undefined) await trust("sts:SetSourceIdentity");
+    if (tags.tags.length > 0) await trust("sts:TagSession");
+    if (sourceIdentity !== undefined) await trust("sts:SetSourceIdentity");
 
     const sessionPolicy = input.Policy === undefined ? undefined : checkSessionPolicy(input.Policy);
     const policyArns = await checkSessionPolicyArns(input.PolicyArns, role.accountId, config.partition, context.store.managedPolicies);
-    const shaped = sessionPolicy !== undefined || policyArns.length > 0 || inherited.tags.tags.length > 0;
-    const packedSize = shaped ? packedPolicySize(sessionPolicy, inherited.tags.tags, policyArns) : undefined;
+    const shaped = sessionPolicy !== undefined || policyArns.length > 0 || tags.tags.length > 0;
+    const packedSize = shaped ? packedPolicySize(sessionPolicy, tags.tags, policyArns) : undefined;
     const durationSeconds = checkRoleDuration(input.DurationSeconds, role, caller.temporary);
     const session = await issueSession(context, {
       role,
@@ -99,12 +101,11 @@ export const assumeRole: ActionDefinition = {
       sourceAccountId: caller.principal.accountId,
       chained: caller.temporary,
       attributes: {
-        ...sessionAttributes(inherited.tags, inherited.sourceIdentity),
+        ...sessionAttributes(tags, sourceIdentity),
         ...(sessionPolicy === undefined ? {} : { sessionPolicy }),
         ...(policyArns.length === 0 ? {} : { sessionPolicyArns: policyArns }),
       },
     });
-    const sourceIdentity = inherited.sourceIdentity;
     return {
       result: {
         Credentials: session.credentials,
@@ -116,6 +117,39 @@ export const assumeRole: ActionDefinition = {
     };
   },
 };
+
+/**
+ * Combines the tags a chained session inherits with the tags of the request. A request may not
+ * pass a key that an inherited transitive tag has, and its transitive keys must be among its own
+ * tags. Throws ValidationError with the reason.
+ */
+function mergeSessionTags(inherited: SessionTagSet, requested: SessionTagSet): SessionTagSet {
+  const requestProblem = sessionTagProblem(requested);
+  if (requestProblem) throw new ServiceError("ValidationError", requestProblem);
+  const inheritedKeys = new Set(inherited.tags.map((tag) => tag.Key.toLowerCase()));
+  const clash = requested.tags.find((tag) => inheritedKeys.has(tag.Key.toLowerCase()));
+  if (clash) {
+    throw new ServiceError("ValidationError", `The session tag ${JSON.stringify(clash.Key)} is inherited as a transitive tag and cannot be set again.`);
+  }
+  const merged = {
+    tags: [...inherited.tags, ...requested.tags],
+    transitiveTagKeys: [...inherited.transitiveTagKeys, ...requested.transitiveTagKeys],
+  };
+  const problem = sessionTagProblem(merged);
+  if (problem) throw new ServiceError("ValidationError", problem);
+  return merged;
+}
+
+/** Returns the session's source identity: the inherited one, which a request may repeat but not change. */
+function chooseSourceIdentity(inherited: string | undefined, requested: string | undefined): string | undefined {
+  if (requested !== undefined && !isValidSourceIdentity(requested)) {
+    throw new ServiceError("ValidationError", 'SourceIdentity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "aws:"');
+  }
+  if (inherited !== undefined && requested !== undefined && requested !== inherited) {
+    throw new ServiceError("ValidationError", "The source identity of a role chain cannot be changed once it is set.");
+  }
+  return inherited ?? requested;
+}
 
 /** Requires the role's trust policy, and the caller's policies where AWS requires them, to allow `action`. */
 async function requireTrust(context: CallContext, role: RoleRecord, action: string, keys: Record<string, string | string[]>): Promise<void> {

@@ -222,6 +222,46 @@ describe("AssumeRole end to end", () => {
     expect(cliErrorCode(await assume(bob, roleArn("managed-shaped"), "--policy-arns", `arn=${missing}`))).toBe("ValidationError");
   });
 
+  it("passes session tags and source identity", async () => {
+    const trustWith = (actions: string[]) =>
+      JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: bobArn }, Action: actions }] });
+    const tagged = ["--tags", "Key=Project,Value=Apollo", "Key=Team,Value=Blue", "--transitive-tag-keys", "Project", "--source-identity", "bob-laptop"];
+    await createRole("no-tagging", trustWith(["sts:AssumeRole"]));
+    expect(cliErrorCode(await assume(bob, roleArn("no-tagging"), ...tagged))).toBe("AccessDenied");
+    await createRole("no-source-identity", trustWith(["sts:AssumeRole", "sts:TagSession"]));
+    expect(cliErrorCode(await assume(bob, roleArn("no-source-identity"), ...tagged))).toBe("AccessDenied");
+
+    const everything = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"];
+    await createRole("tagged", trustWith(everything));
+    const readIfApollo = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: "iam:GetRole", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/Project": "Apollo" } } },
+        { Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" },
+      ],
+    });
+    await iamClient(host.url, DEMO_ROOT).send(new PutRolePolicyCommand({ RoleName: "tagged", PolicyName: "read", PolicyDocument: readIfApollo }));
+    const first = await assume(bob, roleArn("tagged"), ...tagged);
+    expect(first.json.SourceIdentity).toBe("bob-laptop");
+    expect(first.json.PackedPolicySize).toBeGreaterThan(0);
+    const creds = first.json.Credentials;
+    const session = { accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken };
+    expect((await awsCli(host.url, session, ["iam", "get-role", "--role-name", "tagged"])).exitCode).toBe(0);
+
+    // Along a chain, the transitive tag and the source identity stay as they are.
+    await createRole("next", JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: roleArn("tagged") }, Action: everything }] }));
+    const chain = (...extra: string[]) => awsCli(host.url, session, ["sts", "assume-role", "--role-arn", roleArn("next"), "--role-session-name", "next", ...extra]);
+    expect(cliErrorCode(await chain("--tags", "Key=project,Value=Other"))).toBe("ValidationError");
+    expect(cliErrorCode(await chain("--source-identity", "someone-else"))).toBe("ValidationError");
+    const chained = await chain("--tags", "Key=Stage,Value=Prod", "--source-identity", "bob-laptop");
+    expect(chained.exitCode).toBe(0);
+    expect(chained.json.SourceIdentity).toBe("bob-laptop");
+
+    // The request's own limits: transitive keys must be among its tags, and aws: is reserved.
+    expect(cliErrorCode(await assume(bob, roleArn("tagged"), "--tags", "Key=A,Value=1", "--transitive-tag-keys", "B"))).toBe("ValidationError");
+    expect(cliErrorCode(await assume(bob, roleArn("tagged"), "--source-identity", "aws:admin"))).toBe("ValidationError");
+  });
+
   it("revokes sessions issued before a time", async () => {
     await createRole("revocable", trustPolicy({ AWS: bobArn }));
     const iam = iamClient(host.url, DEMO_ROOT);
