@@ -8,6 +8,7 @@ import {
 } from "../policy/index.js";
 import { ServiceError } from "../protocol/errors.js";
 import type { SessionAttributes } from "../credentials/session-token.js";
+import type { Tag } from "../store/entities.js";
 import type { IamStore } from "../store/iam-store.js";
 import type { Caller } from "./principal.js";
 import { cachedPolicy } from "./policy-cache.js";
@@ -29,19 +30,18 @@ export interface AuthorizationRequest {
  */
 export async function decide(caller: Caller, request: AuthorizationRequest, store: IamStore): Promise<AuthorizationResult> {
   const principal = caller.principal;
-  const identityPolicies =
+  const identity =
     principal.kind === "root"
-      ? principal.accountId === request.resourceAccountId
-        ? [ROOT_POLICY]
-        : []
-      : await loadIdentityPolicies(caller, store);
+      ? { policies: principal.accountId === request.resourceAccountId ? [ROOT_POLICY] : [], tags: [] }
+      : await loadIdentity(caller, store);
+  const identityPolicies = identity.policies;
   const sessionPolicies = principal.kind === "assumed-role" ? await loadSessionPolicies(principal.attributes, store) : undefined;
   const resource = request.resourcePolicy;
   return authorizeRequest({
     request: {
       action: request.action,
       resource: request.resource,
-      keys: request.keys,
+      keys: withEntityTags(request.keys, identity.tags),
       ...(resource ? { principal: resource.principal } : {}),
     },
     callerAccountId: principal.accountId,
@@ -141,17 +141,35 @@ async function loadSessionPolicies(attributes: SessionAttributes | undefined, st
   return policies;
 }
 
-async function loadIdentityPolicies(caller: Caller, store: IamStore): Promise<Policy[]> {
+/** Loads the caller's identity policies and the tags of its user or role, which are principal tags. */
+async function loadIdentity(caller: Caller, store: IamStore): Promise<{ policies: Policy[]; tags: readonly Tag[] }> {
   const principal = caller.principal;
   if (principal.kind === "user") {
     const user = await store.getUser(principal.accountId, principal.userName);
-    return user ? Object.values(user.policies).map((document) => cachedPolicy(document, "identity")) : [];
+    return user ? { policies: Object.values(user.policies).map((document) => cachedPolicy(document, "identity")), tags: user.tags } : NONE;
   }
   if (principal.kind === "assumed-role") {
     // A session of a deleted role keeps no permissions.
     const role = await store.getRole(principal.accountId, principal.roleName);
-    if (!role || role.roleId !== principal.roleId) return [];
-    return Object.values(role.policies).map((document) => cachedPolicy(document, "identity"));
+    if (!role || role.roleId !== principal.roleId) return NONE;
+    return { policies: Object.values(role.policies).map((document) => cachedPolicy(document, "identity")), tags: role.tags };
   }
-  return [];
+  return NONE;
+}
+
+const NONE = { policies: [], tags: [] };
+
+/**
+ * Adds the user's or role's tags as `aws:PrincipalTag/<key>`, as IAM does. A session tag with the
+ * same key, already among the keys, wins; keys compare regardless of case.
+ */
+function withEntityTags(keys: AuthorizationRequest["keys"], tags: readonly Tag[]): AuthorizationRequest["keys"] {
+  if (tags.length === 0) return keys;
+  const present = new Set(Object.keys(keys).map((name) => name.toLowerCase()));
+  const added: Record<string, string> = {};
+  for (const tag of tags) {
+    const name = `aws:PrincipalTag/${tag.Key}`;
+    if (!present.has(name.toLowerCase())) added[name] = tag.Value;
+  }
+  return { ...keys, ...added };
 }

@@ -262,6 +262,25 @@ describe("AssumeRole end to end", () => {
     expect(cliErrorCode(await assume(bob, roleArn("tagged"), "--source-identity", "aws:admin"))).toBe("ValidationError");
   });
 
+  it("treats role tags as principal tags", async () => {
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: bobArn }, Action: ["sts:AssumeRole", "sts:TagSession"] }] });
+    const iam = iamClient(host.url, DEMO_ROOT);
+    await iam.send(new CreateRoleCommand({ RoleName: "red-team", AssumeRolePolicyDocument: trust, Tags: [{ Key: "Team", Value: "Red" }] }));
+    const readIfRed = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "iam:GetRole", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/Team": "Red" } } }],
+    });
+    await iam.send(new PutRolePolicyCommand({ RoleName: "red-team", PolicyName: "read", PolicyDocument: readIfRed }));
+    const sessionOf = async (...extra: string[]) => {
+      const creds = (await assume(bob, roleArn("red-team"), ...extra)).json.Credentials;
+      return { accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken };
+    };
+    const getRole = (session: Credentials) => awsCli(host.url, session, ["iam", "get-role", "--role-name", "red-team"]);
+    expect((await getRole(await sessionOf())).exitCode).toBe(0);
+    // A session tag with the same key, in any case, replaces the role's tag.
+    expect(cliErrorCode(await getRole(await sessionOf("--tags", "Key=team,Value=Blue")))).toBe("AccessDenied");
+  });
+
   it("revokes sessions issued before a time", async () => {
     await createRole("revocable", trustPolicy({ AWS: bobArn }));
     const iam = iamClient(host.url, DEMO_ROOT);
