@@ -262,6 +262,42 @@ describe("AssumeRole end to end", () => {
     expect(cliErrorCode(await assume(bob, roleArn("tagged"), "--source-identity", "aws:admin"))).toBe("ValidationError");
   });
 
+  it("carries tags through a chain of three", async () => {
+    const everything = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"];
+    const trusting = (principal: string) =>
+      JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: everything }] });
+    await createRole("chain-1", trusting(bobArn));
+    await createRole("chain-2", trusting(roleArn("chain-1")));
+    await createRole("chain-3", trusting(roleArn("chain-2")));
+    const readIfCarried = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "iam:GetRole",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalTag/Project": "Apollo", "aws:SourceIdentity": "bob-laptop" }, Null: { "aws:PrincipalTag/Desk": "true" } },
+        },
+      ],
+    });
+    await iamClient(host.url, DEMO_ROOT).send(new PutRolePolicyCommand({ RoleName: "chain-3", PolicyName: "read", PolicyDocument: readIfCarried }));
+
+    const credentialsOf = (result: Awaited<ReturnType<typeof assume>>): Credentials => ({
+      accessKeyId: result.json.Credentials.AccessKeyId,
+      secretAccessKey: result.json.Credentials.SecretAccessKey,
+      sessionToken: result.json.Credentials.SessionToken,
+    });
+    const first = await assume(bob, roleArn("chain-1"), "--tags", "Key=Project,Value=Apollo", "Key=Desk,Value=7", "--transitive-tag-keys", "Project", "--source-identity", "bob-laptop");
+    const second = await assume(credentialsOf(first), roleArn("chain-2"));
+    expect(second.json.SourceIdentity).toBe("bob-laptop");
+    const third = await assume(credentialsOf(second), roleArn("chain-3"), "--duration-seconds", "3600");
+    expect(third.json.SourceIdentity).toBe("bob-laptop");
+    expect(third.json.AssumedRoleUser.Arn).toBe(`arn:aws:sts::${HOME}:assumed-role/chain-3/test-session`);
+    // Only the transitive tag reached the third session; the other one stayed with the first.
+    expect((await awsCli(host.url, credentialsOf(third), ["iam", "get-role", "--role-name", "chain-3"])).exitCode).toBe(0);
+    expect(cliErrorCode(await assume(credentialsOf(second), roleArn("chain-3"), "--duration-seconds", "3601"))).toBe("ValidationError");
+  });
+
   it("treats role tags as principal tags", async () => {
     const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: bobArn }, Action: ["sts:AssumeRole", "sts:TagSession"] }] });
     const iam = iamClient(host.url, DEMO_ROOT);
