@@ -5,6 +5,7 @@ import { TtlCache } from "./cache.js";
 import type { OidcProviderRecord, Tag } from "./entities.js";
 import { accountPk, OIDC_PROVIDER_COUNT_SK, OIDC_PROVIDER_PREFIX, oidcProviderSk } from "./keys.js";
 import { ConditionFailed, type Table } from "./table.js";
+import { addTags, plainMap, removeTags } from "./tag-map.js";
 
 /** IAM's quotas for OpenID Connect identity providers. */
 export const OIDC_PROVIDERS_PER_ACCOUNT = 100;
@@ -12,8 +13,6 @@ export const CLIENT_IDS_PER_OIDC_PROVIDER = 100;
 export const THUMBPRINTS_PER_OIDC_PROVIDER = 5;
 export const TAGS_PER_OIDC_PROVIDER = 50;
 
-/** Reads and conditional writes per TagOpenIDConnectProvider call before it gives up under contention. */
-const TAG_WRITE_ATTEMPTS = 10;
 
 export interface NewOidcProvider {
   /** The issuer URL with its scheme. */
@@ -140,75 +139,25 @@ export class OidcProviderStore {
     );
   }
 
-  /**
-   * Adds tags, replacing the value of a key the provider already has (keys match regardless of
-   * case). The write is conditioned on the presence or absence of each key as read, so the
-   * quota is kept under concurrent writes. When another write changed those keys first, the
-   * provider is read again. Keys in `tags` must be unique regardless of case.
-   */
+  /** Adds tags, replacing the value of a key the provider has (keys match regardless of case). */
   async tagOidcProvider(accountId: string, urlWithoutScheme: string, tags: readonly Tag[]): Promise<void> {
-    const pk = accountPk(accountId);
-    const sk = oidcProviderSk(urlWithoutScheme);
-    for (let attempt = 1; ; attempt++) {
-      const item = await this.table.get(pk, sk);
-      if (!item) throw this.notFound(accountId, urlWithoutScheme);
-      if (tags.length === 0) return;
-
-      const existing = plainMap(item.tags);
-      const sets: string[] = [];
-      const conditions = ["attribute_exists(pk)"];
-      const names: Record<string, string> = {};
-      const values: Record<string, Plain> = {};
-      let added = 0;
-      tags.forEach((tag, index) => {
-        const key = tag.Key.toLowerCase();
-        names[`#k${index}`] = key;
-        values[`:t${index}`] = { Key: tag.Key, Value: tag.Value };
-        sets.push(`tags.#k${index} = :t${index}`);
-        if (Object.hasOwn(existing, key)) {
-          conditions.push(`attribute_exists(tags.#k${index})`);
-        } else {
-          conditions.push(`attribute_not_exists(tags.#k${index})`);
-          added++;
-        }
-      });
-      if (Object.keys(existing).length + added > TAGS_PER_OIDC_PROVIDER) {
-        throw new ServiceError("LimitExceeded", `Cannot exceed quota for TagsPerOpenIdConnectProvider: ${TAGS_PER_OIDC_PROVIDER}`);
-      }
-      conditions.push("size(tags) <= :room");
-      values[":room"] = TAGS_PER_OIDC_PROVIDER - added;
-
-      try {
-        await this.table.update(pk, sk, `SET ${sets.join(", ")}`, { condition: conditions.join(" AND "), names, values });
-        this.cache.delete(cacheKey(accountId, urlWithoutScheme));
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionFailed)) throw error;
-        if (attempt === TAG_WRITE_ATTEMPTS) {
-          // NOTE: IAM returns ConcurrentModification here, a code the error table lacks. SDKs retry Throttling.
-          throw new ServiceError("Throttling", "Rate exceeded");
-        }
-      }
-    }
+    await addTags({ ...this.tagTarget(accountId, urlWithoutScheme), quota: TAGS_PER_OIDC_PROVIDER, quotaName: "TagsPerOpenIdConnectProvider" }, tags);
+    this.cache.delete(cacheKey(accountId, urlWithoutScheme));
   }
 
   /** Removes tags by key, regardless of case. Keys that the provider does not have are ignored. */
   async untagOidcProvider(accountId: string, urlWithoutScheme: string, tagKeys: readonly string[]): Promise<void> {
-    const keys = [...new Set(tagKeys.map((key) => key.toLowerCase()))];
-    if (keys.length === 0) {
-      if (!(await this.table.get(accountPk(accountId), oidcProviderSk(urlWithoutScheme)))) {
-        throw this.notFound(accountId, urlWithoutScheme);
-      }
-      return;
-    }
-    const names = Object.fromEntries(keys.map((key, index) => [`#k${index}`, key]));
-    const removals = keys.map((_, index) => `tags.#k${index}`);
-    await this.write(accountId, urlWithoutScheme, () =>
-      this.table.update(accountPk(accountId), oidcProviderSk(urlWithoutScheme), `REMOVE ${removals.join(", ")}`, {
-        condition: "attribute_exists(pk)",
-        names,
-      }),
-    );
+    await removeTags(this.tagTarget(accountId, urlWithoutScheme), tagKeys);
+    this.cache.delete(cacheKey(accountId, urlWithoutScheme));
+  }
+
+  private tagTarget(accountId: string, urlWithoutScheme: string) {
+    return {
+      table: this.table,
+      pk: accountPk(accountId),
+      sk: oidcProviderSk(urlWithoutScheme),
+      notFound: () => this.notFound(accountId, urlWithoutScheme),
+    };
   }
 
   /** Runs a write conditioned on the provider's existence, then drops the provider from the cache. */
@@ -304,6 +253,3 @@ function providerFromItem(item: Record<string, Plain>): OidcProviderRecord {
   };
 }
 
-function plainMap(value: Plain | undefined): Record<string, Plain> {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, Plain>) : {};
-}

@@ -17,6 +17,7 @@ import type {
 } from "./entities.js";
 import { accountPk, SAML_PROVIDER_COUNT_SK, SAML_PROVIDER_PREFIX, samlProviderSk } from "./keys.js";
 import { ConditionFailed, type Table } from "./table.js";
+import { addTags, plainMap, removeTags } from "./tag-map.js";
 
 /** IAM's quotas for SAML identity providers. */
 export const SAML_PROVIDERS_PER_ACCOUNT = 100;
@@ -226,74 +227,20 @@ export class SamlProviderStore {
     }
   }
 
-  /**
-   * Adds tags, replacing the value of a key the provider already has (keys match regardless of
-   * case). The write is conditioned on the presence or absence of each key as read, so the
-   * quota is kept under concurrent writes. When another write changed those keys first, the
-   * provider is read again. Keys in `tags` must be unique regardless of case.
-   */
+  /** Adds tags, replacing the value of a key the provider has (keys match regardless of case). */
   async tagSamlProvider(accountId: string, name: string, tags: readonly Tag[]): Promise<void> {
-    const pk = accountPk(accountId);
-    const sk = samlProviderSk(name);
-    for (let attempt = 1; ; attempt++) {
-      const item = await this.table.get(pk, sk);
-      if (!item) throw this.notFound(accountId, name);
-      if (tags.length === 0) return;
-
-      const existing = plainMap(item.tags);
-      const sets: string[] = [];
-      const conditions = ["attribute_exists(pk)"];
-      const names: Record<string, string> = {};
-      const values: Record<string, Plain> = {};
-      let added = 0;
-      tags.forEach((tag, index) => {
-        const key = tag.Key.toLowerCase();
-        names[`#k${index}`] = key;
-        values[`:t${index}`] = { Key: tag.Key, Value: tag.Value };
-        sets.push(`tags.#k${index} = :t${index}`);
-        if (Object.hasOwn(existing, key)) {
-          conditions.push(`attribute_exists(tags.#k${index})`);
-        } else {
-          conditions.push(`attribute_not_exists(tags.#k${index})`);
-          added++;
-        }
-      });
-      if (Object.keys(existing).length + added > TAGS_PER_SAML_PROVIDER) {
-        throw new ServiceError("LimitExceeded", `Cannot exceed quota for TagsPerSamlProvider: ${TAGS_PER_SAML_PROVIDER}`);
-      }
-      conditions.push("size(tags) <= :room");
-      values[":room"] = TAGS_PER_SAML_PROVIDER - added;
-
-      try {
-        await this.table.update(pk, sk, `SET ${sets.join(", ")}`, { condition: conditions.join(" AND "), names, values });
-        this.cache.delete(cacheKey(accountId, name));
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionFailed)) throw error;
-        // NOTE: IAM returns ConcurrentModification here, a code the error table lacks. SDKs retry Throttling.
-        if (attempt === WRITE_ATTEMPTS) throw new ServiceError("Throttling", "Rate exceeded");
-      }
-    }
+    await addTags({ ...this.tagTarget(accountId, name), quota: TAGS_PER_SAML_PROVIDER, quotaName: "TagsPerSamlProvider" }, tags);
+    this.cache.delete(cacheKey(accountId, name));
   }
 
   /** Removes tags by key, regardless of case. Keys that the provider does not have are ignored. */
   async untagSamlProvider(accountId: string, name: string, tagKeys: readonly string[]): Promise<void> {
-    const pk = accountPk(accountId);
-    const sk = samlProviderSk(name);
-    const keys = [...new Set(tagKeys.map((key) => key.toLowerCase()))];
-    if (keys.length === 0) {
-      if (!(await this.table.get(pk, sk))) throw this.notFound(accountId, name);
-      return;
-    }
-    const names = Object.fromEntries(keys.map((key, index) => [`#k${index}`, key]));
-    const removals = keys.map((_, index) => `tags.#k${index}`);
-    try {
-      await this.table.update(pk, sk, `REMOVE ${removals.join(", ")}`, { condition: "attribute_exists(pk)", names });
-    } catch (error) {
-      if (error instanceof ConditionFailed) throw this.notFound(accountId, name);
-      throw error;
-    }
+    await removeTags(this.tagTarget(accountId, name), tagKeys);
     this.cache.delete(cacheKey(accountId, name));
+  }
+
+  private tagTarget(accountId: string, name: string) {
+    return { table: this.table, pk: accountPk(accountId), sk: samlProviderSk(name), notFound: () => this.notFound(accountId, name) };
   }
 
   private async sealPrivateKey(arn: string, key: NewSamlPrivateKey, now: Date): Promise<SamlPrivateKeyRecord> {
@@ -484,6 +431,3 @@ function providerFromItem(item: Record<string, Plain>): SamlProviderRecord {
   };
 }
 
-function plainMap(value: Plain | undefined): Record<string, Plain> {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, Plain>) : {};
-}
