@@ -30,7 +30,7 @@ export interface OidcSettings {
   clockSkewSeconds: number;
   /** How long a provider's key set is used before it is fetched again, in seconds (OPEN_STS_JWKS_MAX_AGE_SECONDS, default 600). */
   jwksMaxAgeSeconds: number;
-  /** Least time between two fetches of one key set caused by an unknown `kid`, in seconds (OPEN_STS_JWKS_COOLDOWN_SECONDS, default 30). */
+  /** Minimum time between two fetches of one key set caused by an unknown `kid`, in seconds (OPEN_STS_JWKS_COOLDOWN_SECONDS, default 30). */
   jwksCooldownSeconds: number;
   /** How long a discovery document is used, in seconds (OPEN_STS_OIDC_DISCOVERY_MAX_AGE_SECONDS, default 3600). */
   discoveryMaxAgeSeconds: number;

@@ -20,7 +20,7 @@ export interface SessionClaims {
   attributes?: SessionAttributes;
 }
 
-/** What a session carries into the policy evaluations of its later requests. */
+/** Session facts that the policy evaluations of the session's later requests use. */
 export interface SessionAttributes {
   /** Session tags, which become `aws:PrincipalTag/<key>`. */
   tags?: Tag[];

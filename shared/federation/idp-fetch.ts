@@ -92,7 +92,7 @@ export function refusedAddress(address: string, policy: Pick<IdpFetchPolicy, "al
  * later resolves elsewhere cannot redirect it. Redirects are not followed, the body is
  * capped at MAX_IDP_RESPONSE_BYTES and the whole exchange at the policy's time limit.
  *
- * Node's fetch cannot be told which address to connect to, which is why this uses node:http.
+ * Node's fetch has no option for the address to connect to, which is why this uses node:http.
  */
 export async function fetchFromIdp(url: string, init: IdpFetchInit, policy: IdpFetchPolicy): Promise<Response> {
   const target = new URL(url);

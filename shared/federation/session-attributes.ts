@@ -50,7 +50,7 @@ export function isValidSourceIdentity(value: string): boolean {
   return SOURCE_IDENTITY.test(value) && !value.toLowerCase().startsWith("aws:");
 }
 
-/** The condition keys that describe requested session tags in a trust policy evaluation. */
+/** Builds the condition keys that describe requested session tags in a trust policy evaluation. */
 export function requestTagKeys(set: SessionTagSet): Record<string, string | string[]> {
   const keys: Record<string, string | string[]> = {};
   if (set.tags.length === 0) return keys;

@@ -297,7 +297,7 @@ export class ManagedPolicyStore {
   }
 }
 
-/** The NoSuchEntity error for a policy ARN that names no policy of the caller's account. */
+/** Builds the NoSuchEntity error for a policy ARN that names no policy of the caller's account. */
 export function policyNotFound(arn: string): ServiceError {
   return new ServiceError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`);
 }

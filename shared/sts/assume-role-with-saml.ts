@@ -173,7 +173,7 @@ const turns = new Map<string, Promise<void>>();
 
 /**
  * Waits until no earlier call of this process owns `key`, then owns it until `release` runs.
- * `waited` tells whether an earlier call did own it.
+ * `waited` is true when an earlier call owned it.
  */
 async function waitForTurn(key: string): Promise<{ release: () => void; waited: boolean }> {
   const previous = turns.get(key);

@@ -50,8 +50,8 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
     }
     const sessionPolicy = input.Policy === undefined ? undefined : checkSessionPolicy(input.Policy);
 
-    // Token files written with `echo` end in a line break, which the SDKs send as it is; white
-    // space around a compact JWS is never part of it.
+    // Token files written with `echo` end in a line break, which the SDKs send as it is. White
+    // space around a compact JWS is never part of it, so it is removed.
     const token = input.WebIdentityToken.trim();
     const shape = readTokenShape(token);
     const { provider, discoveryIssuer } = await findProvider(shape.claims.iss, target.accountId, context.store.oidcProviders, config.oidc);

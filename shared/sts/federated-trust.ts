@@ -57,7 +57,7 @@ export function requireFederatedTrust(request: FederatedTrustRequest): void {
   }
 }
 
-/** The AccessDenied of the federation actions, which names only the action. */
+/** Builds the AccessDenied of the federation actions, which names only the action. */
 export function notAuthorized(action: string, detail?: Record<string, unknown>): ServiceError {
   return new ServiceError("AccessDenied", `Not authorized to perform ${action}`, detail ? { detail } : {});
 }

@@ -268,7 +268,7 @@ describe("AssumeRoleWithWebIdentity with a real OpenID provider", () => {
       const otherArn = await createRole(webIdentityTrust(arn, { "aws:RequestTag/Team": "Blue" }, actions), readOwnRole("Other"));
       const granted = await cliAssume(host, roleArn, token);
       expect(granted.json.SourceIdentity).toBe("ci-runner-42");
-      const refused = await cliAssume(host, otherArn, token);
+      const denied = await cliAssume(host, otherArn, token);
       const session = (response: typeof granted) =>
         iamClient(host.url, {
           accessKeyId: response.json.Credentials.AccessKeyId,
@@ -276,7 +276,7 @@ describe("AssumeRoleWithWebIdentity with a real OpenID provider", () => {
           sessionToken: response.json.Credentials.SessionToken,
         });
       const grantedIam = session(granted);
-      const deniedIam = session(refused);
+      const deniedIam = session(denied);
       try {
         // The session's tag Project=Automation satisfies one role's policy and not the other's.
         await expect(grantedIam.send(new GetRoleCommand({ RoleName: roleArn.split("/").pop()! }))).resolves.toHaveProperty("Role");
@@ -353,11 +353,11 @@ describe("AssumeRoleWithWebIdentity with a real OpenID provider", () => {
   });
 
   it("reports an identity provider it cannot reach", async () => {
-    const gone = await startTestIdp();
-    const token = await gone.token();
-    const arn = (await iam.send(new CreateOpenIDConnectProviderCommand({ Url: gone.issuer, ClientIDList: ["sts.amazonaws.com"] })))
+    const stopped = await startTestIdp();
+    const token = await stopped.token();
+    const arn = (await iam.send(new CreateOpenIDConnectProviderCommand({ Url: stopped.issuer, ClientIDList: ["sts.amazonaws.com"] })))
       .OpenIDConnectProviderArn!;
-    await gone.close();
+    await stopped.close();
     const roleArn = await createRole(webIdentityTrust(arn, {}));
     const result = await cliAssume(host, roleArn, token);
     expect(cliErrorCode(result)).toBe("IDPCommunicationError");

@@ -27,14 +27,14 @@ export const STS_SERVICE: QueryServiceDefinition = {
 export class StaticKeySource implements KeySource {
   private readonly sets = new Map<string, JWTVerifyGetKey>();
   /** Issuers whose keys were requested, in order. */
-  readonly asked: string[] = [];
+  readonly requested: string[] = [];
 
   publish(issuer: string, jwks: JSONWebKeySet): void {
     this.sets.set(issuer, createLocalJWKSet(jwks));
   }
 
   async keysOf(issuer: string): Promise<JWTVerifyGetKey> {
-    this.asked.push(issuer);
+    this.requested.push(issuer);
     const set = this.sets.get(issuer);
     if (!set) throw new IdpFetchError(`${issuer} is not reachable in this test`);
     return set;

@@ -38,8 +38,8 @@ export interface SamlifyProvider {
 }
 
 /**
- * Runs samlify's own verification of the same response (schema, signature against the
- * metadata's certificates, issuer, conditions) and requires that it reads the same subject,
+ * Runs samlify's own verification of the same response (structure check, signature against
+ * the metadata's certificates, issuer, conditions) and requires that it reads the same subject,
  * issuer and attributes as our checks did. A response passes only when both agree.
  */
 export async function confirmWithSamlify(
@@ -49,6 +49,7 @@ export async function confirmWithSamlify(
   ours: VerifiedAssertion,
 ): Promise<void> {
   const samlify = await loadSamlify();
+
   const encrypted = ours.decryptedWith !== undefined;
   // samlify decrypts only when the IdP entity is marked as encrypting its assertions.
   const idp = cached(`idp\n${encrypted}\n${provider.metadata}`, () =>
@@ -65,6 +66,7 @@ export async function confirmWithSamlify(
         clockDrifts: [-expect.clockSkewSeconds * 1000, expect.clockSkewSeconds * 1000],
       }),
   );
+
   let extract: Record<string, unknown>;
   try {
     ({ extract } = (await sp.parseLoginResponse(idp, "post", { body: { SAMLResponse: encoded } })) as { extract: Record<string, unknown> });

@@ -746,7 +746,7 @@ describe("AssumeRoleWithWebIdentity with hostile tokens", () => {
   for (const entry of CASES) {
     it(entry.name, async () => {
       const token = await entry.token(fixture);
-      const keyLookupsBefore = harness.keys.asked.length;
+      const keyLookupsBefore = harness.keys.requested.length;
       const response = await harness.assume(
         { RoleArn: TARGET_ROLE, RoleSessionName: "hostile", WebIdentityToken: token, ...entry.params },
         NOW,
@@ -764,7 +764,7 @@ describe("AssumeRoleWithWebIdentity with hostile tokens", () => {
         expect(response.statusCode).toBe(STATUS_OF_CODE[entry.expected]);
         expect(response.body).not.toContain("<AccessKeyId>");
       }
-      if (entry.beforeKeyLookup) expect(harness.keys.asked.length).toBe(keyLookupsBefore);
+      if (entry.beforeKeyLookup) expect(harness.keys.requested.length).toBe(keyLookupsBefore);
     });
   }
 });

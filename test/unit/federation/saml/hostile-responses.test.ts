@@ -1029,7 +1029,7 @@ describe("hostile SAML responses", () => {
         if (outcome instanceof ServiceError) expect.fail(`rejected with ${outcome.code}: ${outcome.message}`);
         expect(outcome.nameId).toBe(testCase.nameId ?? ALICE);
         expect(outcome.issuer).toBe(testCase.issuer ?? ENTITY_ID);
-        // Shows that the spy sees the verifier's parser, so its silence in other cases means something.
+        // Shows that the spy observes the verifier's parser, so its silence in other cases means something.
         expect(parseSpy).toHaveBeenCalled();
         return;
       }
