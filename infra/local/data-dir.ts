@@ -1,6 +1,12 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateKeyMaterial, type KeyMaterial, KeyRing } from "../../shared/credentials/keyring.js";
+import {
+  generateSigningKeys,
+  missingAlgorithms,
+  rotateSigningKeys,
+  type SigningKeyMaterial,
+} from "../../shared/credentials/signing-keys.js";
 
 const LOCK_FILE = "open-sts.lock";
 const KEYRING_FILE = "keyring.json";
@@ -40,22 +46,73 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** The content of keyring.json. Files written before signing keys existed have no `signingKeys`. */
+interface KeyRingFile {
+  keys: KeyMaterial[];
+  signingKeys?: SigningKeyMaterial[];
+}
+
 /**
- * Loads the key ring from the data folder, creating it with one new key on first start. The
- * file is readable by its owner only (mode 0600) because it protects every secret and token.
+ * Loads the key ring from the data folder, creating it with one new key and one generation of
+ * signing keys on first start. A file without signing keys gains them and keeps its other keys.
+ * The file is readable by its owner only (mode 0600) because it protects every secret and token.
  */
 export function loadOrCreateKeyRing(dataDir: string | undefined, now: Date): KeyRing {
-  if (dataDir === undefined) return new KeyRing([generateKeyMaterial(now)]);
+  if (dataDir === undefined) return new KeyRing([generateKeyMaterial(now)], generateSigningKeys(now));
   const path = join(dataDir, KEYRING_FILE);
-  try {
-    const stored = JSON.parse(readFileSync(path, "utf8")) as { keys: KeyMaterial[] };
-    return new KeyRing(stored.keys);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw new Error(`the key ring ${path} could not be read: ${(error as Error).message}`);
-    }
+  const stored = readKeyRingFile(path);
+  if (stored === undefined) {
+    const created: KeyRingFile = { keys: [generateKeyMaterial(now)], signingKeys: generateSigningKeys(now) };
+    writeFileSync(path, serialize(created), { mode: 0o600, flag: "wx" });
+    return new KeyRing(created.keys, created.signingKeys);
   }
-  const keys = [generateKeyMaterial(now)];
-  writeFileSync(path, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600, flag: "wx" });
-  return new KeyRing(keys);
+  const signingKeys = stored.signingKeys ?? [];
+  if (missingAlgorithms(signingKeys).length > 0) {
+    const upgraded: KeyRingFile = { ...stored, signingKeys: [...signingKeys, ...generateSigningKeys(now)] };
+    replaceKeyRingFile(path, upgraded);
+    return new KeyRing(upgraded.keys, upgraded.signingKeys);
+  }
+  return new KeyRing(stored.keys, signingKeys);
+}
+
+/**
+ * Adds a generation of signing keys to the key ring in the data folder and returns the new
+ * kids. It takes the folder's lock, so it fails while a host runs on the folder: the host reads
+ * the ring only at start, and the new keys sign from its next start on.
+ */
+export function rotateSigningKeysInDataDir(dataDir: string, now: Date): string[] {
+  const unlock = lockDataDir(dataDir);
+  try {
+    const path = join(dataDir, KEYRING_FILE);
+    const stored = readKeyRingFile(path);
+    if (stored === undefined) throw new Error(`the data folder ${dataDir} has no ${KEYRING_FILE}; start the host once to create it`);
+    const before = new Set((stored.signingKeys ?? []).map((key) => key.kid));
+    const signingKeys = rotateSigningKeys(stored.signingKeys ?? [], now);
+    replaceKeyRingFile(path, { ...stored, signingKeys });
+    return signingKeys.filter((key) => !before.has(key.kid)).map((key) => key.kid);
+  } finally {
+    unlock();
+  }
+}
+
+/** Reads keyring.json, or returns undefined when it does not exist. */
+function readKeyRingFile(path: string): KeyRingFile | undefined {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as KeyRingFile;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new Error(`the key ring ${path} could not be read: ${(error as Error).message}`);
+  }
+}
+
+/** Replaces keyring.json through a new file and a rename, so a crash never leaves half a key ring. */
+function replaceKeyRingFile(path: string, contents: KeyRingFile): void {
+  const temporary = `${path}.new`;
+  rmSync(temporary, { force: true });
+  writeFileSync(temporary, serialize(contents), { mode: 0o600, flag: "wx" });
+  renameSync(temporary, path);
+}
+
+function serialize(contents: KeyRingFile): string {
+  return `${JSON.stringify(contents, null, 2)}\n`;
 }

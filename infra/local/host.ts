@@ -5,6 +5,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
 import { handler as iamHandler } from "../../functions/iam/handler.js";
 import { logger } from "../../functions/lib/logger.js";
+import { handler as oidcHandler } from "../../functions/oidc/handler.js";
 import type { QueryHandler } from "../../functions/lib/query-handler.js";
 import { setRuntime } from "../../functions/lib/runtime.js";
 import { handler as stsHandler } from "../../functions/sts/handler.js";
@@ -12,6 +13,7 @@ import { corsPreflightHeaders, corsResponseHeaders } from "../../shared/api/cors
 import { buildDependencies } from "../../shared/api/dependencies.js";
 import { MAX_BODY_BYTES } from "../../shared/api/query-service.js";
 import { readServiceConfig } from "../../shared/config/service-config.js";
+import { ISSUER_PATH_SEGMENT } from "../../shared/outbound/issuer.js";
 import { serviceOfRequest } from "../../shared/protocol/route.js";
 import { IamStore } from "../../shared/store/iam-store.js";
 import { Table } from "../../shared/store/table.js";
@@ -83,7 +85,11 @@ export async function startLocalHost(settings: LocalSettings): Promise<LocalHost
         }),
     );
     const { port } = server.address() as AddressInfo;
-    return { url: `http://${settings.host}:${port}`, port, close: () => runCleanups(cleanups) };
+    const url = `http://${settings.host}:${port}`;
+    // The issuers' public URL is this endpoint unless configured. The port is known only now,
+    // and the dependencies share this config object, so the first request already reads it.
+    config.publicUrl ??= url;
+    return { url, port, close: () => runCleanups(cleanups) };
   } catch (error) {
     await runCleanups(cleanups);
     throw error;
@@ -112,8 +118,11 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
       return;
     }
     const event = toApiGatewayEvent(request, body, requestId);
-    const service = serviceOfRequest(event.rawQueryString, body.toString("utf8"), event.headers.authorization);
-    const result = await HANDLERS[service](event, lambdaContext(requestId));
+    // Query API requests go to `/`; the issuers' discovery documents live under `/outbound/`.
+    const handler = event.rawPath.startsWith(`/${ISSUER_PATH_SEGMENT}/`)
+      ? oidcHandler
+      : HANDLERS[serviceOfRequest(event.rawQueryString, body.toString("utf8"), event.headers.authorization)];
+    const result = await handler(event, lambdaContext(requestId));
     response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     response.end(result.body);
   } catch (error) {

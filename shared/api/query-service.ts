@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type AuditEvent, type AuditInput, buildAuditEvent } from "../audit/event.js";
 import { authenticate } from "../auth/authenticate.js";
+import { encodeAuthorizationMessage } from "../auth/authorization-message.js";
+import { checkSessionScope } from "../auth/session-scope.js";
 import type { Caller } from "../auth/principal.js";
 import type { ServiceConfig } from "../config/service-config.js";
 import type { KeyRing } from "../credentials/keyring.js";
@@ -92,6 +94,7 @@ export async function handleQueryRequest(
         now,
       });
       region = caller.signingRegion;
+      checkSessionScope(service.model.service, action, caller);
     }
     const definition = service.actions[action];
     if (!definition || (definition.unsigned !== true) !== (caller !== undefined)) {
@@ -115,13 +118,20 @@ export async function handleQueryRequest(
     };
   } catch (thrown) {
     const error = toServiceError(thrown);
+    const encoded = await encodeFailure(error);
     return {
       statusCode: error.status,
       headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
-      body: renderError(namespace, error, requestId),
+      body: renderError(namespace, error, requestId, encoded === undefined ? "" : `. Encoded authorization failure message: ${encoded}`),
       audit: auditOf({ error }),
       ...(error.status >= 500 ? { fault: thrown } : {}),
     };
+  }
+
+  /** Seals the decision behind an AccessDenied for DecodeAuthorizationMessage by the caller's account. */
+  async function encodeFailure(error: ServiceError): Promise<string | undefined> {
+    if (error.authorizationFailure === undefined || caller === undefined) return undefined;
+    return encodeAuthorizationMessage(dependencies.ring, caller.principal.accountId, error.authorizationFailure, now);
   }
 
   function auditOf(outcome: { output?: Record<string, unknown>; error?: ServiceError; federatedUser?: AuditInput["federatedUser"] }): AuditEvent {

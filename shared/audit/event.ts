@@ -11,6 +11,10 @@ const SECRET_PARAMETERS = new Set([
   "AssumeRolePolicyDocument",
   "AddPrivateKey",
   "SAMLMetadataDocument",
+  "AuthenticationCode1",
+  "AuthenticationCode2",
+  "Base32StringSeed",
+  "QRCodePNG",
 ]);
 
 /** One audit event per call, with CloudTrail's field names. */
@@ -25,7 +29,7 @@ export interface AuditEvent {
   userAgent: string;
   userIdentity?:
     | {
-        type: "Root" | "IAMUser" | "AssumedRole";
+        type: "Root" | "IAMUser" | "AssumedRole" | "FederatedUser";
         principalId: string;
         arn: string;
         accountId: string;
@@ -56,7 +60,7 @@ export interface FederatedUser {
 }
 
 /** CloudTrail's userIdentity.type for each kind of principal. */
-const IDENTITY_TYPES = { root: "Root", user: "IAMUser", "assumed-role": "AssumedRole" } as const;
+const IDENTITY_TYPES = { root: "Root", user: "IAMUser", "assumed-role": "AssumedRole", "federated-user": "FederatedUser" } as const;
 
 export interface AuditInput {
   service: string;

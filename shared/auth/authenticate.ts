@@ -1,10 +1,10 @@
 import type { KeyRing } from "../credentials/keyring.js";
-import { openSessionToken } from "../credentials/session-token.js";
-import { assumedRoleArn, rootArn } from "../iam/arn.js";
+import { openSessionToken, type SessionClaims } from "../credentials/session-token.js";
+import { assumedRoleArn, federatedUserArn, rootArn } from "../iam/arn.js";
 import { ServiceError } from "../protocol/errors.js";
 import { type HttpRequestView, parseSignature, verifySignature } from "../sigv4/index.js";
 import type { IamStore } from "../store/iam-store.js";
-import type { Caller } from "./principal.js";
+import type { Caller, Principal, SessionFacts } from "./principal.js";
 
 export interface AuthenticationOptions {
   store: IamStore;
@@ -41,24 +41,11 @@ export async function authenticate(request: HttpRequestView, options: Authentica
     if (claims.expiresAt * 1000 <= options.now.getTime()) {
       throw new ServiceError("ExpiredToken", "The security token included in the request is expired");
     }
-    const role = claims.principal;
     return {
       accessKeyId: claims.accessKeyId,
       temporary: true,
       signingRegion: signature.region,
-      principal: {
-        kind: "assumed-role",
-        accountId: claims.accountId,
-        arn: assumedRoleArn(options.partition, claims.accountId, role.roleName, role.sessionName),
-        userId: `${role.roleId}:${role.sessionName}`,
-        roleArn: role.roleArn,
-        roleName: role.roleName,
-        roleId: role.roleId,
-        sessionName: role.sessionName,
-        issuedAt: new Date(claims.issuedAt * 1000),
-        expiresAt: new Date(claims.expiresAt * 1000),
-        ...(claims.attributes ? { attributes: claims.attributes } : {}),
-      },
+      principal: sessionPrincipal(claims, options.partition),
     };
   }
 
@@ -91,4 +78,44 @@ export async function authenticate(request: HttpRequestView, options: Authentica
     signingRegion: signature.region,
     principal: { kind: "user", accountId: key.accountId, arn: user.arn, userId: user.userId, userName: user.userName },
   };
+}
+
+/** Builds the principal of temporary credentials from the claims their session token carries. */
+function sessionPrincipal(claims: SessionClaims, partition: string): Principal {
+  const facts: SessionFacts = {
+    issuedAt: new Date(claims.issuedAt * 1000),
+    expiresAt: new Date(claims.expiresAt * 1000),
+    ...(claims.attributes ? { attributes: claims.attributes } : {}),
+  };
+  const accountId = claims.accountId;
+  const principal = claims.principal;
+  switch (principal.type) {
+    case "assumed-role":
+      return {
+        kind: "assumed-role",
+        accountId,
+        arn: assumedRoleArn(partition, accountId, principal.roleName, principal.sessionName),
+        userId: `${principal.roleId}:${principal.sessionName}`,
+        roleArn: principal.roleArn,
+        roleName: principal.roleName,
+        roleId: principal.roleId,
+        sessionName: principal.sessionName,
+        ...facts,
+      };
+    case "federated-user":
+      return {
+        kind: "federated-user",
+        accountId,
+        arn: federatedUserArn(partition, accountId, principal.name),
+        userId: `${accountId}:${principal.name}`,
+        name: principal.name,
+        ...(principal.parentUser ? { parentUser: principal.parentUser } : {}),
+        ...facts,
+      };
+    case "user-session": {
+      const user = principal.user;
+      if (!user) return { kind: "root", accountId, arn: rootArn(partition, accountId), userId: accountId, session: facts };
+      return { kind: "user", accountId, arn: user.arn, userId: user.userId, userName: user.userName, session: facts };
+    }
+  }
 }

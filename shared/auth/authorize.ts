@@ -7,10 +7,10 @@ import {
   type PrincipalIdentity,
 } from "../policy/index.js";
 import { ServiceError } from "../protocol/errors.js";
-import type { SessionAttributes } from "../credentials/session-token.js";
 import type { Tag } from "../store/entities.js";
 import type { IamStore } from "../store/iam-store.js";
-import type { Caller } from "./principal.js";
+import type { Caller, Principal } from "./principal.js";
+import { describeDenial } from "./authorization-message.js";
 import { cachedPolicy } from "./policy-cache.js";
 
 export interface AuthorizationRequest {
@@ -28,20 +28,18 @@ export interface AuthorizationRequest {
  * when given, a resource-based policy. An account's root may do anything in its own account;
  * elsewhere it is bound by resource policies like anyone else.
  */
-export async function decide(caller: Caller, request: AuthorizationRequest, store: IamStore): Promise<AuthorizationResult> {
+export async function decide(caller: Caller, request: AuthorizationRequest, store: IamStore): Promise<Decision> {
   const principal = caller.principal;
-  const identity =
-    principal.kind === "root"
-      ? { policies: principal.accountId === request.resourceAccountId ? [ROOT_POLICY] : [], tags: [] }
-      : await loadIdentity(caller, store);
+  const identity = await loadIdentity(caller, request.resourceAccountId, store);
   const identityPolicies = identity.policies;
-  const sessionPolicies = principal.kind === "assumed-role" ? await loadSessionPolicies(principal.attributes, store) : undefined;
+  const sessionPolicies = await loadSessionPolicies(principal, store);
   const resource = request.resourcePolicy;
-  return authorizeRequest({
+  const keys = withEntityTags(request.keys, identity.tags);
+  const result = authorizeRequest({
     request: {
       action: request.action,
       resource: request.resource,
-      keys: withEntityTags(request.keys, identity.tags),
+      keys,
       ...(resource ? { principal: resource.principal } : {}),
     },
     callerAccountId: principal.accountId,
@@ -50,6 +48,27 @@ export async function decide(caller: Caller, request: AuthorizationRequest, stor
     ...(sessionPolicies === undefined ? {} : { sessionPolicies }),
     ...(resource ? { resourcePolicy: resource.policy, resourcePolicyMode: resource.mode } : {}),
   });
+  return {
+    ...result,
+    describeDenial: () =>
+      describeDenial({
+        principal,
+        action: request.action,
+        resource: request.resource,
+        keys,
+        result,
+        policies: {
+          identity: identityPolicies,
+          ...(sessionPolicies === undefined ? {} : { session: sessionPolicies }),
+          ...(resource ? { resource: [resource.policy] } : {}),
+        },
+      }),
+  };
+}
+
+/** A decision, which can describe itself for the encoded authorization failure message. */
+export interface Decision extends AuthorizationResult {
+  describeDenial(): Record<string, unknown>;
 }
 
 /** Throws AccessDenied, worded as AWS words it, unless the caller's policies allow the request. */
@@ -72,7 +91,7 @@ const ALLOW_PLACE: Record<PolicyType, string> = {
   session: "session policy",
 };
 
-export function accessDenied(caller: Caller, action: string, resource: string, result: AuthorizationResult): ServiceError {
+export function accessDenied(caller: Caller, action: string, resource: string, result: Decision): ServiceError {
   const deciding = result.deciding ?? "identity";
   const reason =
     result.decision === "ExplicitDeny"
@@ -81,7 +100,7 @@ export function accessDenied(caller: Caller, action: string, resource: string, r
   return new ServiceError(
     "AccessDenied",
     `User: ${caller.principal.arn} is not authorized to perform: ${action} on resource: ${resource} ${reason}`,
-    { detail: explainResult(result) },
+    { detail: explainResult(result), authorizationFailure: result.describeDenial() },
   );
 }
 
@@ -126,13 +145,15 @@ const ROOT_POLICY = cachedPolicy(
 
 /**
  * Loads a session's policies: the inline one and the current default versions of the managed
- * ones. Returns undefined when the session has none. A managed policy deleted since the session
- * began no longer allows anything, so the session can only lose permissions that way.
+ * ones. A role session without any gets undefined, so its role's permissions apply in full. A
+ * federated user without any gets an empty list, which allows nothing, as in AWS. A managed
+ * policy deleted since the session began no longer allows anything.
  */
-async function loadSessionPolicies(attributes: SessionAttributes | undefined, store: IamStore): Promise<Policy[] | undefined> {
-  const inline = attributes?.sessionPolicy;
-  const arns = attributes?.sessionPolicyArns ?? [];
-  if (inline === undefined && arns.length === 0) return undefined;
+async function loadSessionPolicies(principal: Principal, store: IamStore): Promise<Policy[] | undefined> {
+  if (principal.kind !== "assumed-role" && principal.kind !== "federated-user") return undefined;
+  const inline = principal.attributes?.sessionPolicy;
+  const arns = principal.attributes?.sessionPolicyArns ?? [];
+  if (inline === undefined && arns.length === 0) return principal.kind === "federated-user" ? [] : undefined;
   const policies = inline === undefined ? [] : [cachedPolicy(inline, "session")];
   for (const arn of arns) {
     const document = await store.managedPolicies.getPolicyDocumentByArn(arn);
@@ -141,20 +162,37 @@ async function loadSessionPolicies(attributes: SessionAttributes | undefined, st
   return policies;
 }
 
-/** Loads the caller's identity policies and the tags of its user or role, which are principal tags. */
-async function loadIdentity(caller: Caller, store: IamStore): Promise<{ policies: Policy[]; tags: readonly Tag[] }> {
+/**
+ * Loads the caller's identity policies and the tags of its user or role, which are principal
+ * tags. An account's root may do anything in its own account, and a federated user acts within
+ * the permissions of the user, or root, that created it.
+ */
+async function loadIdentity(caller: Caller, resourceAccountId: string, store: IamStore): Promise<{ policies: Policy[]; tags: readonly Tag[] }> {
   const principal = caller.principal;
-  if (principal.kind === "user") {
-    const user = await store.getUser(principal.accountId, principal.userName);
-    return user ? { policies: Object.values(user.policies).map((document) => cachedPolicy(document, "identity")), tags: user.tags } : NONE;
+  switch (principal.kind) {
+    case "root":
+      return principal.accountId === resourceAccountId ? { policies: [ROOT_POLICY], tags: [] } : NONE;
+    case "user":
+      return loadUser(principal.accountId, principal.userName, principal.userId, store);
+    case "federated-user": {
+      const parent = principal.parentUser;
+      if (parent) return loadUser(principal.accountId, parent.userName, parent.userId, store);
+      return principal.accountId === resourceAccountId ? { policies: [ROOT_POLICY], tags: [] } : NONE;
+    }
+    case "assumed-role": {
+      // A session of a deleted role keeps no permissions.
+      const role = await store.getRole(principal.accountId, principal.roleName);
+      if (!role || role.roleId !== principal.roleId) return NONE;
+      return { policies: Object.values(role.policies).map((document) => cachedPolicy(document, "identity")), tags: role.tags };
+    }
   }
-  if (principal.kind === "assumed-role") {
-    // A session of a deleted role keeps no permissions.
-    const role = await store.getRole(principal.accountId, principal.roleName);
-    if (!role || role.roleId !== principal.roleId) return NONE;
-    return { policies: Object.values(role.policies).map((document) => cachedPolicy(document, "identity")), tags: role.tags };
-  }
-  return NONE;
+}
+
+/** Loads a user's policies and tags; a user deleted (or deleted and created again) since the credential was issued has none. */
+async function loadUser(accountId: string, userName: string, userId: string, store: IamStore): Promise<{ policies: Policy[]; tags: readonly Tag[] }> {
+  const user = await store.getUser(accountId, userName);
+  if (!user || user.userId !== userId) return NONE;
+  return { policies: Object.values(user.policies).map((document) => cachedPolicy(document, "identity")), tags: user.tags };
 }
 
 const NONE = { policies: [], tags: [] };

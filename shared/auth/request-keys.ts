@@ -1,5 +1,5 @@
 import type { Caller } from "./principal.js";
-import { principalArn, principalType } from "./principal.js";
+import { principalArn, principalType, sessionFacts } from "./principal.js";
 
 /** Facts about the HTTP request that become global condition keys. */
 export interface RequestFacts {
@@ -26,10 +26,15 @@ export function globalConditionKeys(caller: Caller, facts: RequestFacts): Record
     "aws:SecureTransport": String(facts.secureTransport),
   };
   if (principal.kind === "user") keys["aws:username"] = principal.userName;
-  if (principal.kind === "assumed-role") {
-    keys["aws:TokenIssueTime"] = principal.issuedAt.toISOString();
-    keys["aws:MultiFactorAuthPresent"] = "false";
-    const attributes = principal.attributes;
+  const session = sessionFacts(principal);
+  if (session) {
+    keys["aws:TokenIssueTime"] = session.issuedAt.toISOString();
+    const attributes = session.attributes;
+    const mfaAt = attributes?.mfaAuthenticatedAt;
+    keys["aws:MultiFactorAuthPresent"] = String(mfaAt !== undefined);
+    if (mfaAt !== undefined) {
+      keys["aws:MultiFactorAuthAge"] = String(Math.max(0, Math.floor(facts.now.getTime() / 1000) - mfaAt));
+    }
     if (attributes) {
       // A provider's keys never replace a key set above.
       for (const [name, value] of Object.entries(attributes.federatedKeys ?? {})) keys[name] ??= value;

@@ -18,6 +18,12 @@ export interface ServiceConfig {
    * rate pass.
    */
   unsignedRatePerSecond: number;
+  /**
+   * The service's public base URL, under which each account's outbound issuer lives
+   * (`<publicUrl>/outbound/<id>`), from OPEN_STS_PUBLIC_URL. `npm start` sets it to the local
+   * endpoint. Without it, outbound identity federation is unavailable.
+   */
+  publicUrl?: string;
 }
 
 export interface OidcSettings {
@@ -74,7 +80,32 @@ export function readServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       clockSkewSeconds: readNumber(env, "OPEN_STS_SAML_CLOCK_SKEW_SECONDS", 120, 0, 600),
     },
     unsignedRatePerSecond: readNumber(env, "OPEN_STS_UNSIGNED_RATE_PER_SECOND", 20, 0, 1_000_000),
+    ...readPublicUrl(env),
   };
+}
+
+/**
+ * Reads OPEN_STS_PUBLIC_URL: an https URL, or http on a loopback host, with no query or
+ * fragment. Relying parties fetch the issuer's documents from it, and OpenID Connect Discovery
+ * requires https issuers. A trailing slash is dropped, so issuer URLs never contain `//`.
+ */
+function readPublicUrl(env: NodeJS.ProcessEnv): { publicUrl?: string } {
+  const raw = env.OPEN_STS_PUBLIC_URL;
+  if (raw === undefined || raw === "") return {};
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`OPEN_STS_PUBLIC_URL must be an absolute URL such as https://sts.example.com, got "${raw}"`);
+  }
+  const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    throw new Error(`OPEN_STS_PUBLIC_URL must use https (http only on 127.0.0.1, localhost or [::1]), got "${raw}"`);
+  }
+  if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    throw new Error(`OPEN_STS_PUBLIC_URL must not contain credentials, a query or a fragment, got "${raw}"`);
+  }
+  return { publicUrl: `${url.origin}${url.pathname}`.replace(/\/+$/, "") };
 }
 
 function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -1,4 +1,6 @@
 import { createHmac, randomBytes, webcrypto } from "node:crypto";
+import { importJWK } from "jose";
+import { currentSigningKey, type SigningAlgorithm, type SigningKeyMaterial } from "./signing-keys.js";
 
 type CryptoKey = webcrypto.CryptoKey;
 
@@ -15,14 +17,22 @@ export interface KeyMaterial {
   createdAt: string;
 }
 
-export type KeyPurpose = "session-token" | "secret-at-rest";
+export type KeyPurpose = "session-token" | "secret-at-rest" | "authorization-message";
 
 export class KeyRing {
   private readonly derived = new Map<string, Uint8Array>();
   private readonly imported = new Map<string, Promise<CryptoKey>>();
   private readonly byKid: ReadonlyMap<string, KeyMaterial>;
+  private readonly importedSigning = new Map<string, Promise<CryptoKey>>();
 
-  constructor(readonly keys: readonly KeyMaterial[]) {
+  /**
+   * `signingKeys` are the asymmetric keys of GetWebIdentityToken, oldest first. A ring without
+   * them serves everything except that action.
+   */
+  constructor(
+    readonly keys: readonly KeyMaterial[],
+    readonly signingKeys: readonly SigningKeyMaterial[] = [],
+  ) {
     if (keys.length === 0) throw new Error("the key ring needs at least one key");
     this.byKid = new Map(keys.map((key) => [key.kid, key]));
   }
@@ -61,6 +71,26 @@ export class KeyRing {
     }
     return key;
   }
+
+  /** Returns the newest signing key of an algorithm, or undefined when the ring has none. */
+  signingKey(alg: SigningAlgorithm): SigningKey | undefined {
+    const material = currentSigningKey(this.signingKeys, alg);
+    if (!material) return undefined;
+    let key = this.importedSigning.get(material.kid);
+    if (!key) {
+      // Importing an RSA key parses and checks it, which costs more than one signature.
+      key = importJWK(material.privateJwk, alg, { extractable: false }) as Promise<CryptoKey>;
+      this.importedSigning.set(material.kid, key);
+    }
+    return { kid: material.kid, alg, key };
+  }
+}
+
+/** A signing key ready for jose: its kid and algorithm, and the private key imported once. */
+export interface SigningKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  key: Promise<CryptoKey>;
 }
 
 /** Creates key material with a kid built from its creation date and a random suffix. */

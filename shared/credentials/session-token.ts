@@ -11,7 +11,7 @@ export interface SessionClaims {
   accessKeyId: string;
   secretAccessKey: string;
   accountId: string;
-  principal: AssumedRoleClaims;
+  principal: SessionPrincipalClaims;
   issuedAt: number;
   expiresAt: number;
   /** True when the session was obtained with temporary credentials (role chaining). */
@@ -36,6 +36,11 @@ export interface SessionAttributes {
   federatedProvider?: string;
   /** The provider's condition keys (`<provider>:sub` and the like), which stay available to later requests. */
   federatedKeys?: Record<string, string | string[]>;
+  /**
+   * When a user proved an MFA code for this session or the one it came from, epoch seconds. It
+   * sets `aws:MultiFactorAuthPresent` and `aws:MultiFactorAuthAge`.
+   */
+  mfaAuthenticatedAt?: number;
 }
 
 export interface AssumedRoleClaims {
@@ -47,6 +52,26 @@ export interface AssumedRoleClaims {
   /** The account of the principal that called AssumeRole. */
   sourceAccountId: string;
 }
+
+/** A GetFederationToken session: the federated user and the user (or root) that asked for it. */
+export interface FederatedUserClaims {
+  type: "federated-user";
+  name: string;
+  /** The IAM user that called GetFederationToken; absent when the account's root did. */
+  parentUser?: { userName: string; userId: string };
+}
+
+/**
+ * A GetSessionToken session, which acts as the user (or root) that asked for it with the
+ * restrictions of temporary credentials.
+ */
+export interface UserSessionClaims {
+  type: "user-session";
+  /** Absent for the account's root. */
+  user?: { userName: string; userId: string; arn: string };
+}
+
+export type SessionPrincipalClaims = AssumedRoleClaims | FederatedUserClaims | UserSessionClaims;
 
 const TOKEN_VERSION = 1;
 

@@ -17,6 +17,11 @@ export function assumedRoleArn(partition: string, accountId: string, roleName: s
   return `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;
 }
 
+/** Builds the ARN of a GetFederationToken session. */
+export function federatedUserArn(partition: string, accountId: string, name: string): string {
+  return `arn:${partition}:sts::${accountId}:federated-user/${name}`;
+}
+
 export interface ParsedRoleArn {
   partition: string;
   accountId: string;

@@ -22,6 +22,19 @@ import {
   setDefaultPolicyVersion,
 } from "./actions/managed-policies.js";
 import {
+  createVirtualMFADevice,
+  deactivateMFADevice,
+  deleteVirtualMFADevice,
+  enableMFADevice,
+  getMFADevice,
+  listMFADevices,
+  listMFADeviceTags,
+  listVirtualMFADevices,
+  resyncMFADevice,
+  tagMFADevice,
+  untagMFADevice,
+} from "./actions/mfa-devices.js";
+import {
   addClientIDToOpenIDConnectProvider,
   createOpenIDConnectProvider,
   deleteOpenIDConnectProvider,
@@ -43,6 +56,11 @@ import {
   untagSAMLProvider,
   updateSAMLProvider,
 } from "./actions/saml-providers.js";
+import {
+  disableOutboundWebIdentityFederation,
+  enableOutboundWebIdentityFederation,
+  getOutboundWebIdentityFederationInfo,
+} from "./actions/outbound-federation.js";
 import { createRole, deleteRole, getRole, listRoles, updateAssumeRolePolicy, updateRole } from "./actions/roles.js";
 import {
   getContextKeysForCustomPolicy,
@@ -107,4 +125,18 @@ export const iamActions: ActionTable = {
   ListPolicyVersions: listPolicyVersions,
   DeletePolicyVersion: deletePolicyVersion,
   SetDefaultPolicyVersion: setDefaultPolicyVersion,
+  EnableOutboundWebIdentityFederation: enableOutboundWebIdentityFederation,
+  DisableOutboundWebIdentityFederation: disableOutboundWebIdentityFederation,
+  GetOutboundWebIdentityFederationInfo: getOutboundWebIdentityFederationInfo,
+  CreateVirtualMFADevice: createVirtualMFADevice,
+  EnableMFADevice: enableMFADevice,
+  ResyncMFADevice: resyncMFADevice,
+  DeactivateMFADevice: deactivateMFADevice,
+  DeleteVirtualMFADevice: deleteVirtualMFADevice,
+  GetMFADevice: getMFADevice,
+  ListMFADevices: listMFADevices,
+  ListVirtualMFADevices: listVirtualMFADevices,
+  TagMFADevice: tagMFADevice,
+  UntagMFADevice: untagMFADevice,
+  ListMFADeviceTags: listMFADeviceTags,
 };

@@ -6,19 +6,27 @@
 /** AWS error codes with the HTTP status AWS returns for each. */
 const STATUS_BY_CODE = {
   AccessDenied: 403,
+  ConcurrentModification: 409,
   DeleteConflict: 409,
   EntityAlreadyExists: 409,
+  EntityTemporarilyUnmodifiable: 409,
   ExpiredToken: 403,
   ExpiredTokenException: 400,
+  ExpiredTradeInTokenException: 400,
+  FeatureDisabled: 404,
+  FeatureEnabled: 409,
   IDPCommunicationError: 400,
   IDPRejectedClaim: 403,
   IncompleteSignature: 400,
   InternalFailure: 500,
   InvalidAction: 400,
+  InvalidAuthenticationCode: 403,
+  InvalidAuthorizationMessageException: 400,
   InvalidClientTokenId: 403,
   InvalidIdentityToken: 400,
   InvalidInput: 400,
   InvalidParameterValue: 400,
+  JWTPayloadSizeExceededException: 400,
   LimitExceeded: 409,
   MalformedPolicyDocument: 400,
   MalformedQueryString: 404,
@@ -26,10 +34,13 @@ const STATUS_BY_CODE = {
   MissingAuthenticationToken: 403,
   MissingParameter: 400,
   NoSuchEntity: 404,
+  OutboundWebIdentityFederationDisabledException: 403,
   PackedPolicyTooLarge: 400,
+  RegionDisabledException: 403,
   RequestEntityTooLarge: 413,
   RequestExpired: 400,
   ServiceUnavailable: 503,
+  SessionDurationEscalationException: 403,
   SignatureDoesNotMatch: 403,
   Throttling: 400,
   ValidationError: 400,
@@ -43,12 +54,18 @@ export interface ServiceErrorOptions {
   cause?: unknown;
   /** Facts for the log that the caller does not see, such as why a policy denied; never secrets. */
   detail?: Record<string, unknown>;
+  /**
+   * The decision behind an AccessDenied, which the response carries sealed at the end of its
+   * message for DecodeAuthorizationMessage.
+   */
+  authorizationFailure?: Record<string, unknown>;
 }
 
 export class ServiceError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly detail: Record<string, unknown> | undefined;
+  readonly authorizationFailure: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message: string, options: ServiceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -56,6 +73,7 @@ export class ServiceError extends Error {
     this.code = code;
     this.status = options.status ?? STATUS_BY_CODE[code];
     this.detail = options.detail;
+    this.authorizationFailure = options.authorizationFailure;
   }
 
   /** `Sender` for client faults, `Receiver` for server faults, as in AWS's ErrorResponse. */

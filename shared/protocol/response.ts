@@ -10,11 +10,14 @@ export function renderResult(namespace: string, action: string, result: XmlObjec
   );
 }
 
-/** Renders AWS's `ErrorResponse` document, which SDKs parse for Type, Code and Message. */
-export function renderError(namespace: string, error: ServiceError, requestId: string): string {
+/**
+ * Renders AWS's `ErrorResponse` document, which SDKs parse for Type, Code and Message. The
+ * suffix, such as an encoded authorization failure message, ends the message.
+ */
+export function renderError(namespace: string, error: ServiceError, requestId: string, messageSuffix = ""): string {
   return (
     `<ErrorResponse xmlns="${namespace}"><Error><Type>${error.type}</Type>` +
-    `<Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
+    `<Code>${error.code}</Code><Message>${escapeXml(error.message + messageSuffix)}</Message></Error>` +
     `<RequestId>${requestId}</RequestId></ErrorResponse>`
   );
 }

@@ -1,7 +1,7 @@
 import { ServiceError } from "../protocol/errors.js";
 import type { KeyRing } from "../credentials/keyring.js";
 import { open, seal } from "../credentials/sealed.js";
-import { generateId, generateSecretAccessKey } from "../credentials/ids.js";
+import { generateAccessKeyId, generateId, generateSecretAccessKey } from "../credentials/ids.js";
 import { roleArn, userArn } from "../iam/arn.js";
 import type { Plain } from "./attributes.js";
 import { TtlCache } from "./cache.js";
@@ -16,8 +16,10 @@ import {
   userSk,
 } from "./keys.js";
 import { ManagedPolicyStore } from "./managed-policy-store.js";
+import { MfaDeviceStore } from "./mfa-device-store.js";
 import { OidcProviderStore } from "./oidc-provider-store.js";
 import { OneTimeUseStore } from "./one-time-use.js";
+import { OutboundFederationStore } from "./outbound-federation-store.js";
 import { SamlProviderStore } from "./saml-provider-store.js";
 import { ConditionFailed, type Table } from "./table.js";
 
@@ -63,6 +65,10 @@ export class IamStore {
   readonly managedPolicies: ManagedPolicyStore;
   /** Values that may be used once, such as SAML assertion IDs. */
   readonly oneTimeUse: OneTimeUseStore;
+  /** Each account's outbound identity federation setting and issuer id. */
+  readonly outboundFederation: OutboundFederationStore;
+  /** The virtual MFA devices, in the same table. */
+  readonly mfaDevices: MfaDeviceStore;
 
   constructor(
     private readonly table: Table,
@@ -76,6 +82,8 @@ export class IamStore {
     this.samlProviders = new SamlProviderStore(table, ring, options);
     this.managedPolicies = new ManagedPolicyStore(table, options);
     this.oneTimeUse = new OneTimeUseStore(table);
+    this.outboundFederation = new OutboundFederationStore(table, options);
+    this.mfaDevices = new MfaDeviceStore(table, ring, options);
   }
 
   // Accounts
@@ -145,13 +153,20 @@ export class IamStore {
     const user = await this.requireUser(accountId, userName);
     try {
       await this.table.delete(accountPk(accountId), userSk(userName), {
-        condition: "attribute_exists(pk) AND keyCount = :zero AND size(policies) = :zero",
+        // The MFA device count closes the gap between the caller's device check and this write.
+        condition:
+          "attribute_exists(pk) AND keyCount = :zero AND size(policies) = :zero AND (attribute_not_exists(mfaDeviceCount) OR mfaDeviceCount = :zero)",
         values: { ":zero": 0 },
       });
     } catch (error) {
       if (error instanceof ConditionFailed) {
         // IAM names the first kind of dependent entity that blocks the deletion.
-        const blocker = Object.keys(user.policies).length > 0 ? "policies" : "access keys";
+        const blocker =
+          Object.keys(user.policies).length > 0
+            ? "policies"
+            : (await this.listAccessKeys(accountId, userName)).length > 0
+              ? "access keys"
+              : "MFA device";
         throw new ServiceError("DeleteConflict", `Cannot delete entity, must delete ${blocker} first.`);
       }
       throw error;
@@ -313,7 +328,7 @@ export class IamStore {
   async createAccessKey(accountId: string, userName: string | undefined, now: Date): Promise<AccessKeyWithSecret> {
     if (userName !== undefined) await this.reserveKeySlot(accountId, userName);
     const record: AccessKeyWithSecret = {
-      accessKeyId: generateId("AKIA"),
+      accessKeyId: generateAccessKeyId("AKIA", accountId),
       accountId,
       ...(userName === undefined ? {} : { userName }),
       status: "Active",

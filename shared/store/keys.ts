@@ -14,6 +14,9 @@
  * | SAML count | ACCOUNT#<id>        | #SAML-COUNT         |                                    |
  * | policy     | ACCOUNT#<id>        | POLICY#<name>       |                                    |
  * | policy doc | ACCOUNT#<id>        | POLICYDOC#<name>#<document id>                           |
+ * | MFA device | ACCOUNT#<id>        | MFA#<name>          |                                    |
+ * | outbound   | ACCOUNT#<id>        | #OUTBOUND-FEDERATION |                                   |
+ * | issuer     | ISSUER#<issuer id>  | #ISSUER             |                                    |
  *
  * An OIDC identity provider's sort key is its URL without the scheme, case kept, because token
  * issuers are compared as exact strings. AssumeRoleWithWebIdentity can then find the provider
@@ -23,6 +26,9 @@
  * its own, because five documents of up to 131,072 characters do not fit in one item. A
  * document's sort key ends in a random id rather than the version id. A create that writes its
  * document and then loses a race therefore never overwrites another version's document.
+ *
+ * An account's outbound identity federation item contains its issuer id, and the issuer item maps
+ * that id back to the account, so the discovery endpoint finds an account with one GetItem.
  */
 export const accountPk = (accountId: string): string => `ACCOUNT#${accountId}`;
 export const ACCOUNT_SK = "#ACCOUNT";
@@ -42,4 +48,9 @@ export const managedPolicySk = (policyName: string): string => `POLICY#${policyN
 export const MANAGED_POLICY_PREFIX = "POLICY#";
 export const policyDocumentSk = (policyName: string, documentId: string): string =>
   `POLICYDOC#${policyName.toLowerCase()}#${documentId}`;
+export const OUTBOUND_FEDERATION_SK = "#OUTBOUND-FEDERATION";
+export const issuerPk = (issuerId: string): string => `ISSUER#${issuerId}`;
+export const ISSUER_SK = "#ISSUER";
+export const mfaDeviceSk = (deviceName: string): string => `MFA#${deviceName.toLowerCase()}`;
+export const MFA_DEVICE_PREFIX = "MFA#";
 export const GSI1 = "gsi1";

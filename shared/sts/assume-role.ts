@@ -9,20 +9,18 @@ import type { PrincipalIdentity } from "../policy/index.js";
 import { ServiceError } from "../protocol/errors.js";
 import type { RoleRecord, Tag } from "../store/entities.js";
 import { checkRoleDuration } from "./durations.js";
+import { checkMfa } from "./mfa.js";
 import { inheritedAttributes, issueSession, sessionAttributes } from "./session.js";
 import { checkSessionPolicy, checkSessionPolicyArns, packedPolicySize } from "./session-policy.js";
 
 const ACTION = "sts:AssumeRole";
 
 /**
- * Session-shaping parameters that are not implemented yet. They are rejected rather than ignored,
- * because ignoring a session policy would grant more than the caller requested.
+ * ProvidedContexts carries context assertions that only AWS IAM Identity Center signs, so no
+ * caller can have a valid one here. It is refused rather than ignored, because a trust policy
+ * may rely on the context it claims.
  */
-const NOT_YET_SUPPORTED = [
-  "SerialNumber",
-  "TokenCode",
-  "ProvidedContexts",
-] as const;
+const UNSUPPORTED = ["ProvidedContexts"] as const;
 
 interface AssumeRoleInput {
   RoleArn: string;
@@ -34,6 +32,8 @@ interface AssumeRoleInput {
   Tags?: Tag[];
   TransitiveTagKeys?: string[];
   SourceIdentity?: string;
+  SerialNumber?: string;
+  TokenCode?: string;
 }
 
 /**
@@ -44,10 +44,9 @@ interface AssumeRoleInput {
  */
 export const assumeRole: ActionDefinition = {
   async run(rawInput, context) {
-    for (const name of NOT_YET_SUPPORTED) {
+    for (const name of UNSUPPORTED) {
       if (rawInput[name] !== undefined) {
-        // TODO: MFA and provided contexts arrive with the rest of the STS surface.
-        throw new ServiceError("ValidationError", `The parameter ${name} is not supported by this version of Open STS.`);
+        throw new ServiceError("ValidationError", `The parameter ${name} is not supported by Open STS: only AWS IAM Identity Center issues context assertions.`);
       }
     }
     const input = rawInput as unknown as AssumeRoleInput;
@@ -76,8 +75,12 @@ export const assumeRole: ActionDefinition = {
     const inherited = inheritedAttributes(caller);
     const tags = mergeSessionTags(inherited.tags, { tags: input.Tags ?? [], transitiveTagKeys: input.TransitiveTagKeys ?? [] });
     const sourceIdentity = chooseSourceIdentity(inherited.sourceIdentity, input.SourceIdentity);
+    // A code passed with this request counts from now; otherwise a session that began with MFA
+    // passes its sign-in time on.
+    const mfaAuthenticatedAt = (await checkMfa(context, input.SerialNumber, input.TokenCode)) ?? inherited.mfaAuthenticatedAt;
     const keys: Record<string, string | string[]> = {
       ...globalConditionKeys(caller, facts),
+      ...mfaKeys(mfaAuthenticatedAt, facts.now),
       "sts:RoleSessionName": input.RoleSessionName,
       ...requestTagKeys(tags),
       ...(sourceIdentity === undefined ? {} : { "sts:SourceIdentity": sourceIdentity }),
@@ -102,6 +105,7 @@ export const assumeRole: ActionDefinition = {
       chained: caller.temporary,
       attributes: {
         ...sessionAttributes(tags, sourceIdentity),
+        ...(mfaAuthenticatedAt === undefined ? {} : { mfaAuthenticatedAt }),
         ...(sessionPolicy === undefined ? {} : { sessionPolicy }),
         ...(policyArns.length === 0 ? {} : { sessionPolicyArns: policyArns }),
       },
@@ -117,6 +121,13 @@ export const assumeRole: ActionDefinition = {
     };
   },
 };
+
+/** Builds the MFA keys of the trust evaluation, when the caller proved a code now or earlier in its session. */
+function mfaKeys(mfaAuthenticatedAt: number | undefined, now: Date): Record<string, string> {
+  if (mfaAuthenticatedAt === undefined) return {};
+  const age = Math.max(0, Math.floor(now.getTime() / 1000) - mfaAuthenticatedAt);
+  return { "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": String(age) };
+}
 
 /**
  * Combines the tags a chained session inherits with the tags of the request. A request may not
@@ -170,6 +181,7 @@ async function requireTrust(context: CallContext, role: RoleRecord, action: stri
   if (result.deciding === "resource") {
     throw new ServiceError("AccessDenied", `User: ${caller.principal.arn} is not authorized to perform: ${action} on resource: ${role.arn}`, {
       detail: explainResult(result),
+      authorizationFailure: result.describeDenial(),
     });
   }
   throw accessDenied(caller, action, role.arn, result);

@@ -40,7 +40,7 @@ export interface ManagedPolicyLookup {
 }
 
 /**
- * Validates PolicyArns: at most ten customer managed policies of the role's account that
+ * Validates PolicyArns: at most ten customer managed policies of the session's account that
  * exist. Returns their ARNs, which the session keeps: their documents are read at each
  * request, so a change to a policy applies to the sessions that name it, within the cache bound.
  */
@@ -61,7 +61,7 @@ export async function checkSessionPolicyArns(
     const parsed = parseManagedPolicyArn(arn);
     if (!parsed || parsed.partition !== partition || parsed.accountId !== roleAccountId || (await policies.getPolicyDocumentByArn(arn)) === undefined) {
       // NOTE: the STS reference does not say which error AWS returns for a policy that does not exist.
-      throw new ServiceError("ValidationError", `Policy ${arn} does not exist or is not a managed policy of the role's account.`);
+      throw new ServiceError("ValidationError", `Policy ${arn} does not exist or is not a managed policy of the session's account.`);
     }
   }
   return arns;

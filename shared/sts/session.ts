@@ -1,7 +1,7 @@
 import type { CallContext } from "../api/action.js";
-import type { Caller } from "../auth/principal.js";
-import { generateId, generateSecretAccessKey } from "../credentials/ids.js";
-import { type SessionAttributes, sealSessionToken } from "../credentials/session-token.js";
+import { type Caller, sessionFacts } from "../auth/principal.js";
+import { generateAccessKeyId, generateSecretAccessKey } from "../credentials/ids.js";
+import { type SessionAttributes, type SessionPrincipalClaims, sealSessionToken } from "../credentials/session-token.js";
 import type { SessionTagSet } from "../federation/session-attributes.js";
 import { assumedRoleArn } from "../iam/arn.js";
 import type { XmlObject } from "../protocol/xml.js";
@@ -25,16 +25,48 @@ export interface IssuedSession {
   audit: Record<string, unknown>;
 }
 
-/** Mints the key pair and sealed session token of a role session. */
-export async function issueSession(context: Pick<CallContext, "facts" | "ring" | "config">, session: NewSession): Promise<IssuedSession> {
-  const { role, sessionName } = session;
+/** Temporary credentials of any kind, before they are sealed. */
+export interface NewCredentials {
+  accountId: string;
+  principal: SessionPrincipalClaims;
+  durationSeconds: number;
+  chained: boolean;
+  attributes?: SessionAttributes;
+}
+
+export interface IssuedCredentials {
+  credentials: XmlObject;
+  /** The audit copy: the key id and expiry, never the secret or the token. */
+  audit: { accessKeyId: string; expiration: string };
+}
+
+/** Mints a temporary key pair and the sealed session token that carries it. */
+export async function issueCredentials(context: Pick<CallContext, "facts" | "ring">, request: NewCredentials): Promise<IssuedCredentials> {
   const issuedAt = Math.floor(context.facts.now.getTime() / 1000);
-  const expiresAt = issuedAt + session.durationSeconds;
-  const accessKeyId = generateId("ASIA");
+  const expiresAt = issuedAt + request.durationSeconds;
+  const accessKeyId = generateAccessKeyId("ASIA", request.accountId);
   const secretAccessKey = generateSecretAccessKey();
   const sessionToken = await sealSessionToken(context.ring, {
     accessKeyId,
     secretAccessKey,
+    accountId: request.accountId,
+    principal: request.principal,
+    issuedAt,
+    expiresAt,
+    chained: request.chained,
+    ...(request.attributes && Object.keys(request.attributes).length > 0 ? { attributes: request.attributes } : {}),
+  });
+  const expiration = new Date(expiresAt * 1000);
+  return {
+    credentials: { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: expiration },
+    audit: { accessKeyId, expiration: expiration.toISOString() },
+  };
+}
+
+/** Mints the key pair and sealed session token of a role session. */
+export async function issueSession(context: Pick<CallContext, "facts" | "ring" | "config">, session: NewSession): Promise<IssuedSession> {
+  const { role, sessionName } = session;
+  const issued = await issueCredentials(context, {
     accountId: role.accountId,
     principal: {
       type: "assumed-role",
@@ -44,37 +76,36 @@ export async function issueSession(context: Pick<CallContext, "facts" | "ring" |
       sessionName,
       sourceAccountId: session.sourceAccountId,
     },
-    issuedAt,
-    expiresAt,
+    durationSeconds: session.durationSeconds,
     chained: session.chained,
-    ...(session.attributes && Object.keys(session.attributes).length > 0 ? { attributes: session.attributes } : {}),
+    ...(session.attributes ? { attributes: session.attributes } : {}),
   });
-  const expiration = new Date(expiresAt * 1000);
   const assumedRoleUser = {
     AssumedRoleId: `${role.roleId}:${sessionName}`,
     Arn: assumedRoleArn(context.config.partition, role.accountId, role.roleName, sessionName),
   };
   return {
-    credentials: { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: expiration },
+    credentials: issued.credentials,
     assumedRoleUser,
     audit: {
-      credentials: { accessKeyId, expiration: expiration.toISOString() },
+      credentials: issued.audit,
       assumedRoleUser: { assumedRoleId: assumedRoleUser.AssumedRoleId, arn: assumedRoleUser.Arn },
     },
   };
 }
 
 /**
- * Returns what a role session passes on to the next session of a chain: its transitive tags
- * and its source identity, which the caller cannot change or drop.
+ * Returns what a session passes on to the next session of a chain: its transitive tags and its
+ * source identity, which the caller cannot change or drop, and the time of its MFA sign-in.
  */
-export function inheritedAttributes(caller: Caller): { tags: SessionTagSet; sourceIdentity?: string } {
-  const attributes = caller.principal.kind === "assumed-role" ? caller.principal.attributes : undefined;
+export function inheritedAttributes(caller: Caller): { tags: SessionTagSet; sourceIdentity?: string; mfaAuthenticatedAt?: number } {
+  const attributes = sessionFacts(caller.principal)?.attributes;
   const transitive = new Set((attributes?.transitiveTagKeys ?? []).map((key) => key.toLowerCase()));
   const tags = (attributes?.tags ?? []).filter((tag) => transitive.has(tag.Key.toLowerCase()));
   return {
     tags: { tags, transitiveTagKeys: tags.map((tag) => tag.Key) },
     ...(attributes?.sourceIdentity !== undefined ? { sourceIdentity: attributes.sourceIdentity } : {}),
+    ...(attributes?.mfaAuthenticatedAt !== undefined ? { mfaAuthenticatedAt: attributes.mfaAuthenticatedAt } : {}),
   };
 }
 

@@ -59,7 +59,18 @@ describe("Query protocol on the wire", () => {
     ["an unknown action", { Action: "StealCredentials", Version: "2011-06-15" }, {}, 400, "InvalidAction"],
     ["a foreign API version", { Action: "GetCallerIdentity", Version: "2010-05-08" }, {}, 400, "InvalidAction"],
     ["a missing action", { Version: "2011-06-15" }, {}, 400, "MissingAction"],
-    ["an action not served yet", { Action: "GetFederationToken", Version: "2011-06-15", Name: "bob" }, {}, 400, "InvalidAction"],
+    [
+      "an action that needs AWS Organizations",
+      {
+        Action: "AssumeRoot",
+        Version: "2011-06-15",
+        TargetPrincipal: "111122223333",
+        "TaskPolicyArn.arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
+      },
+      {},
+      400,
+      "InvalidAction",
+    ],
     ["a signature older than five minutes", IDENTITY, { signingDate: new Date(Date.now() - 400_000) }, 403, "SignatureDoesNotMatch"],
     ["a signature for another service", IDENTITY, { service: "s3" }, 403, "SignatureDoesNotMatch"],
   ])("rejects %s", async (_name, params, options, status, code) => {

@@ -101,6 +101,11 @@ export const deleteUser: ActionDefinition = {
     const accountId = context.caller.principal.accountId;
     const user = await context.store.getUser(accountId, userName);
     await authorizeIam(context, "DeleteUser", `${entityArnPrefix(context, "user")}${user?.path ?? "/"}${userName}`);
+    // An EnableMFADevice between this check and the deletion is caught by the store's condition
+    // on the user's device count.
+    if (user && (await context.store.mfaDevices.listUserMfaDevices(accountId, user.userId)).length > 0) {
+      throw new ServiceError("DeleteConflict", "Cannot delete entity, must delete MFA device first.");
+    }
     await context.store.deleteUser(accountId, userName);
     return {};
   },
