@@ -94,6 +94,8 @@ export async function handleQueryRequest(
         now,
       });
       region = caller.signingRegion;
+      // Like an invalid token, credentials that may not call this action are rejected before
+      // the parameters are read, so the audit line has none.
       checkSessionScope(service.model.service, action, caller);
     }
     const definition = service.actions[action];

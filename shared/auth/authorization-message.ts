@@ -16,8 +16,12 @@ export const MAX_ENCODED_MESSAGE_LENGTH = 10_240;
 /** How long an encoded message can be decoded. AWS does not document its bound, so this one is Open STS's own. */
 export const MESSAGE_LIFETIME_SECONDS = 24 * 3600;
 
-/** Request values that are shared secrets, left out of the message's context. */
+/** Condition keys whose values are shared secrets: the message shows neither the request's nor a policy's values. */
 const SECRET_KEYS = new Set(["sts:externalid"]);
+
+function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key.toLowerCase());
+}
 
 export interface DeniedRequest {
   principal: Principal;
@@ -38,7 +42,9 @@ export function describeDenial(denied: DeniedRequest): Record<string, unknown> {
   const { result, principal } = denied;
   const matched: unknown[] = [];
   const failures: unknown[] = [];
-  for (const type of ["identity", "resource", "boundary", "session"] as const) {
+  // A resource policy belongs to the resource's owner, possibly another account, so its
+  // statements stay out of a message that the caller's account decodes.
+  for (const type of ["identity", "boundary", "session"] as const) {
     const evaluation = result.explanation[type];
     if (!evaluation) continue;
     const policies = denied.policies[type] ?? [];
@@ -52,13 +58,13 @@ export function describeDenial(denied: DeniedRequest): Record<string, unknown> {
         statementIndex: failure.statementIndex,
         operator: failure.operator,
         key: failure.key,
-        values: values(failure.policyValues),
+        values: values(isSecretKey(failure.key) ? [] : failure.policyValues),
         keyPresent: failure.contextValues !== undefined,
       });
     }
   }
   const conditions = Object.entries(denied.keys)
-    .filter(([key, value]) => value !== undefined && !SECRET_KEYS.has(key.toLowerCase()))
+    .filter(([key, value]) => value !== undefined && !isSecretKey(key))
     .map(([key, value]) => ({ key, values: values(typeof value === "string" ? [value] : [...(value as readonly string[])]) }));
   return {
     allowed: false,
@@ -89,7 +95,9 @@ function describeStatement(type: PolicyType, match: StatementMatch, statement: S
   if (statement) {
     described[statement.action.negated ? "notActions" : "actions"] = values(statement.action.patterns);
     if (statement.resource) described[statement.resource.negated ? "notResources" : "resources"] = values(statement.resource.patterns);
-    described.conditions = items(statement.conditions.map((clause) => ({ key: clause.key, operator: clause.operator, values: values(clause.values) })));
+    described.conditions = items(
+      statement.conditions.map((clause) => ({ key: clause.key, operator: clause.operator, values: values(isSecretKey(clause.key) ? [] : clause.values) })),
+    );
   }
   return described;
 }

@@ -177,14 +177,14 @@ async function requireTrust(context: CallContext, role: RoleRecord, action: stri
     context.store,
   );
   if (result.decision === "Allow") return;
-  // AWS words a refusal by the trust policy without naming a policy type.
-  if (result.deciding === "resource") {
-    throw new ServiceError("AccessDenied", `User: ${caller.principal.arn} is not authorized to perform: ${action} on resource: ${role.arn}`, {
-      detail: explainResult(result),
-      authorizationFailure: result.describeDenial(),
-    });
-  }
-  throw accessDenied(caller, action, role.arn, result);
+  // AWS words a refusal by the trust policy without naming a policy type. Like AWS, AssumeRole
+  // attaches no encoded authorization message: it would show the caller the role's trust policy
+  // (an external id among its conditions) and tell roles that exist from roles that do not.
+  const message =
+    result.deciding === "resource"
+      ? `User: ${caller.principal.arn} is not authorized to perform: ${action} on resource: ${role.arn}`
+      : accessDenied(caller, action, role.arn, result).message;
+  throw new ServiceError("AccessDenied", message, { detail: explainResult(result) });
 }
 
 /**

@@ -339,6 +339,34 @@ print(json.dumps(session.get_caller_identity()["Arn"]))`,
       ]);
     });
 
+    it("leaves AssumeRole refusals without a message", async () => {
+      const user = await createUser("vendor", allowPolicy("sts:AssumeRole", "*"));
+      await iam().send(
+        new CreateRoleCommand({ RoleName: "vendor-access", AssumeRolePolicyDocument: trustPolicy({ AWS: user.arn }, { StringEquals: { "sts:ExternalId": "customer-secret-42" } }) }),
+      );
+      const wrongId = await aws(user.credentials, "sts", "assume-role", "--role-arn", `arn:aws:iam::${HOME}:role/vendor-access`, "--role-session-name", "vendor", "--external-id", "wrong-id");
+      const missingRole = await aws(user.credentials, "sts", "assume-role", "--role-arn", `arn:aws:iam::${HOME}:role/no-such-role`, "--role-session-name", "vendor");
+      expect(cliErrorCode(wrongId)).toBe("AccessDenied");
+      expect(cliErrorCode(missingRole)).toBe("AccessDenied");
+      // The message would show the trust policy's external id, and tell existing roles apart.
+      expect(wrongId.stderr).not.toContain("Encoded authorization failure message");
+      expect(missingRole.stderr).not.toContain("Encoded authorization failure message");
+      expect(wrongId.stderr).not.toContain("customer-secret-42");
+    });
+
+    it("hides the values of external id conditions", async () => {
+      const user = await createUser(
+        "external-id-user",
+        policyOf({ Sid: "WithSecret", Effect: "Allow", Action: "iam:ListRoles", Resource: "*", Condition: { StringEquals: { "sts:ExternalId": "shared-secret-7" } } }),
+      );
+      const refusal = await aws(user.credentials, "iam", "list-roles");
+      const encoded = ENCODED.exec(refusal.stderr.trim())![1]!;
+      const decoded = await aws(DEMO_ROOT, "sts", "decode-authorization-message", "--encoded-message", encoded);
+      expect(decoded.json.DecodedMessage).not.toContain("shared-secret-7");
+      const message = JSON.parse(decoded.json.DecodedMessage);
+      expect(message.failures.items).toEqual([expect.objectContaining({ statementId: "WithSecret", key: "sts:ExternalId", values: { items: [] }, keyPresent: false })]);
+    });
+
     it("needs the permission, the same account and an intact message", async () => {
       const denied = await createUser("denied-again");
       const refusal = await aws(denied.credentials, "iam", "list-users");
