@@ -344,7 +344,7 @@ async function measureCosts(idp: TestSamlIdp): Promise<void> {
   const now = new Date();
   const service = await startInProcessService(now);
   try {
-    const provider = await service.store.samlProviders.createSamlProvider(
+    const provider = await (await service.store.samlProviders()).createSamlProvider(
       ACCOUNT,
       { name: PROVIDER_NAME, metadata: { document: idp.metadata, parsed: parseIdpMetadata(idp.metadata) }, tags: [] },
       now,
@@ -374,7 +374,7 @@ async function measureCosts(idp: TestSamlIdp): Promise<void> {
     if (first.statusCode !== 200) throw new Error(`The in-process AssumeRoleWithSAML call failed with status ${first.statusCode}:\n${first.body}`);
 
     const xml = decodeSamlResponse(encoded);
-    const providerWithKeys = (await store.samlProviders.getSamlProviderWithKeys(ACCOUNT, PROVIDER_NAME))!;
+    const providerWithKeys = (await (await store.samlProviders()).getSamlProviderWithKeys(ACCOUNT, PROVIDER_NAME))!;
     const providerOptions = samlProviderOptions(provider.tags);
     const providerKeys = {
       ...providerWithKeys,
@@ -420,7 +420,7 @@ async function measureCosts(idp: TestSamlIdp): Promise<void> {
     );
     const decode = await timePerCall("base64 decoding (decodeSamlResponse)", FAST_CALLS, () => decodeSamlResponse(encoded));
     const lookups = await timePerCall("provider and role lookups, warm caches", FAST_CALLS, async () => {
-      await store.samlProviders.getSamlProviderWithKeys(ACCOUNT, PROVIDER_NAME);
+      await (await store.samlProviders()).getSamlProviderWithKeys(ACCOUNT, PROVIDER_NAME);
       await store.getRole(ACCOUNT, ROLE_NAME);
     });
     const ours = await timePerCall("verifySamlResponse: parse, structure, signature", SLOW_CALLS, () =>

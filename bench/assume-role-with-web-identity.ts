@@ -251,7 +251,7 @@ async function measureCosts(idp: TestIdp, token: string, jwks: JSONWebKeySet): P
   const service = await startInProcessService(now, { oidc: { ...defaults.oidc, allowLoopbackIssuers: true } });
   try {
     const keyPrefix = idp.issuer.slice("http://".length);
-    const providerRecord = await service.store.oidcProviders.createOidcProvider(
+    const providerRecord = await (await service.store.oidcProviders()).createOidcProvider(
       ACCOUNT,
       { url: idp.issuer, urlWithoutScheme: keyPrefix, clientIds: [AUDIENCE], thumbprints: [], tags: [] },
       now,
@@ -283,7 +283,7 @@ async function measureCosts(idp: TestIdp, token: string, jwks: JSONWebKeySet): P
     if (first.statusCode !== 200) throw new Error(`The in-process AssumeRoleWithWebIdentity call failed with status ${first.statusCode}:\n${first.body}`);
 
     const localKeys = createLocalJWKSet(jwks);
-    const { provider } = await findProvider(idp.issuer, ACCOUNT, store.oidcProviders, { allowLoopbackIssuers: true });
+    const { provider } = await findProvider(idp.issuer, ACCOUNT, (await store.oidcProviders()), { allowLoopbackIssuers: true });
     const verifyOptions = () => ({ now: new Date(), clockSkewSeconds: defaults.oidc.clockSkewSeconds });
     const identity = await verifyWebIdentityToken(token, provider, () => dependencies.oidcKeys.keysOf(idp.issuer), verifyOptions());
     const role = (await store.getRole(ACCOUNT, ROLE_NAME))!;
@@ -312,7 +312,7 @@ async function measureCosts(idp: TestIdp, token: string, jwks: JSONWebKeySet): P
     console.log(`\nCost per call in process, mean of ${COST_ITERATIONS} calls after ${COST_WARM_UP_ITERATIONS} warm-up calls:`);
     const shape = await timePerCall("token shape check (readTokenShape)", () => readTokenShape(token));
     const lookups = await timePerCall("provider and role lookups, warm caches", async () => {
-      await findProvider(idp.issuer, ACCOUNT, store.oidcProviders, { allowLoopbackIssuers: true });
+      await findProvider(idp.issuer, ACCOUNT, (await store.oidcProviders()), { allowLoopbackIssuers: true });
       await store.getRole(ACCOUNT, ROLE_NAME);
     });
     await timePerCall("jose jwtVerify, local JWKS (RS256)", () =>

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { buildDependencies } from "../../shared/api/dependencies.js";
 import type { QueryDependencies } from "../../shared/api/query-service.js";
 import { readServiceConfig } from "../../shared/config/service-config.js";
@@ -48,6 +47,8 @@ async function readKeyRingDocument(): Promise<KeyRingDocument> {
   let text: string;
   let source: string;
   if (secretArn) {
+    // Loaded only on AWS: the local host and the tests read the key ring from a file.
+    const { GetSecretValueCommand, SecretsManagerClient } = await import("@aws-sdk/client-secrets-manager");
     const secrets = new SecretsManagerClient({});
     text = (await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString ?? "";
     source = `the secret ${secretArn}`;

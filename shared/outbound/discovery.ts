@@ -61,7 +61,7 @@ export async function serveDiscovery(method: string, path: string, dependencies:
 
   const { config, store, ring } = dependencies;
   try {
-    const accountId = await store.outboundFederation.accountOfIssuer(target.issuerId);
+    const accountId = await (await store.outboundFederation()).accountOfIssuer(target.issuerId);
     if (accountId === undefined || config.publicUrl === undefined) {
       return errorResponse(404, "not_found", "No issuer document exists at this path.");
     }

@@ -16,11 +16,11 @@ import {
   userSk,
 } from "./keys.js";
 import { ManagedPolicyStore } from "./managed-policy-store.js";
-import { MfaDeviceStore } from "./mfa-device-store.js";
-import { OidcProviderStore } from "./oidc-provider-store.js";
+import type { MfaDeviceStore } from "./mfa-device-store.js";
+import type { OidcProviderStore } from "./oidc-provider-store.js";
 import { OneTimeUseStore } from "./one-time-use.js";
-import { OutboundFederationStore } from "./outbound-federation-store.js";
-import { SamlProviderStore } from "./saml-provider-store.js";
+import type { OutboundFederationStore } from "./outbound-federation-store.js";
+import type { SamlProviderStore } from "./saml-provider-store.js";
 import { ConditionFailed, type Table } from "./table.js";
 
 /** IAM allows two access keys per user. */
@@ -57,18 +57,11 @@ export class IamStore {
   private readonly keyCache: TtlCache<AccessKeyWithSecret | undefined>;
   private readonly userCache: TtlCache<UserRecord | undefined>;
   private readonly roleCache: TtlCache<RoleRecord | undefined>;
-  /** The OpenID Connect identity providers, in the same table. */
-  readonly oidcProviders: OidcProviderStore;
-  /** The SAML identity providers, in the same table. */
-  readonly samlProviders: SamlProviderStore;
   /** The customer managed policies, in the same table. */
   readonly managedPolicies: ManagedPolicyStore;
   /** Values that may be used once, such as SAML assertion IDs. */
   readonly oneTimeUse: OneTimeUseStore;
-  /** Each account's outbound identity federation setting and issuer id. */
-  readonly outboundFederation: OutboundFederationStore;
-  /** The virtual MFA devices, in the same table. */
-  readonly mfaDevices: MfaDeviceStore;
+  private readonly loaded = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly table: Table,
@@ -78,12 +71,40 @@ export class IamStore {
     this.keyCache = new TtlCache(options.cacheTtlMs);
     this.userCache = new TtlCache(options.cacheTtlMs);
     this.roleCache = new TtlCache(options.cacheTtlMs);
-    this.oidcProviders = new OidcProviderStore(table, options);
-    this.samlProviders = new SamlProviderStore(table, ring, options);
     this.managedPolicies = new ManagedPolicyStore(table, options);
     this.oneTimeUse = new OneTimeUseStore(table);
-    this.outboundFederation = new OutboundFederationStore(table, options);
-    this.mfaDevices = new MfaDeviceStore(table, ring, options);
+  }
+
+  // Repositories of the federation and MFA entities. AssumeRole never needs them, so their code
+  // loads on first use and stays out of a cold start. Each is created once, with its own cache.
+
+  /** Returns the OpenID Connect identity providers, in the same table. */
+  oidcProviders(): Promise<OidcProviderStore> {
+    return this.once("oidc", async () => new (await import("./oidc-provider-store.js")).OidcProviderStore(this.table, this.options));
+  }
+
+  /** Returns the SAML identity providers, in the same table. */
+  samlProviders(): Promise<SamlProviderStore> {
+    return this.once("saml", async () => new (await import("./saml-provider-store.js")).SamlProviderStore(this.table, this.ring, this.options));
+  }
+
+  /** Returns each account's outbound identity federation setting and issuer id. */
+  outboundFederation(): Promise<OutboundFederationStore> {
+    return this.once("outbound", async () => new (await import("./outbound-federation-store.js")).OutboundFederationStore(this.table, this.options));
+  }
+
+  /** Returns the virtual MFA devices, in the same table. */
+  mfaDevices(): Promise<MfaDeviceStore> {
+    return this.once("mfa", async () => new (await import("./mfa-device-store.js")).MfaDeviceStore(this.table, this.ring, this.options));
+  }
+
+  private once<T>(name: string, create: () => Promise<T>): Promise<T> {
+    let store = this.loaded.get(name) as Promise<T> | undefined;
+    if (!store) {
+      store = create();
+      this.loaded.set(name, store);
+    }
+    return store;
   }
 
   // Accounts

@@ -41,7 +41,7 @@ export const assumeRoleWithSaml: UnsignedActionDefinition = {
     const sessionPolicy = input.Policy === undefined ? undefined : checkSessionPolicy(input.Policy);
     const policyArns = await checkSessionPolicyArns(input.PolicyArns, target.accountId, config.partition, context.store.managedPolicies);
 
-    const provider = await context.store.samlProviders.getSamlProviderWithKeys(principal[2]!, principal[3]!);
+    const provider = await (await context.store.samlProviders()).getSamlProviderWithKeys(principal[2]!, principal[3]!);
     if (!provider || provider.arn !== input.PrincipalArn) throw new ServiceError("InvalidIdentityToken", "Specified provider doesn't exist");
 
     const saml = await import("../federation/saml/index.js");

@@ -54,7 +54,7 @@ export const assumeRoleWithWebIdentity: UnsignedActionDefinition = {
     // space around a compact JWS is never part of it, so it is removed.
     const token = input.WebIdentityToken.trim();
     const shape = readTokenShape(token);
-    const { provider, discoveryIssuer } = await findProvider(shape.claims.iss, target.accountId, context.store.oidcProviders, config.oidc);
+    const { provider, discoveryIssuer } = await findProvider(shape.claims.iss, target.accountId, (await context.store.oidcProviders()), config.oidc);
     const identity = await verifyWebIdentityToken(token, provider, () => context.oidcKeys.keysOf(discoveryIssuer), {
       now: facts.now,
       clockSkewSeconds: config.oidc.clockSkewSeconds,

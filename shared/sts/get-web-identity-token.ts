@@ -62,7 +62,7 @@ export const getWebIdentityToken: ActionDefinition = {
     await authorize(caller, { ...request, action: ACTION }, store);
     if (tags.length > 0) await authorize(caller, { ...request, action: TAG_ACTION }, store);
 
-    const setting = await store.outboundFederation.get(principal.accountId);
+    const setting = await (await store.outboundFederation()).get(principal.accountId);
     if (!setting?.enabled) {
       throw new ServiceError(
         "OutboundWebIdentityFederationDisabledException",

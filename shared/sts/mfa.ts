@@ -1,5 +1,4 @@
 import type { CallContext } from "../api/action.js";
-import { authenticateMfa } from "../federation/mfa/authenticate-mfa.js";
 import { ServiceError } from "../protocol/errors.js";
 
 /** AWS's wording when the serial number names no device of the caller. */
@@ -20,6 +19,8 @@ export async function checkMfa(context: CallContext, serialNumber: string | unde
   }
   const principal = context.caller.principal;
   if (principal.kind !== "user") throw new ServiceError("AccessDenied", UNKNOWN_DEVICE);
+  // The TOTP code loads on the first MFA check, so a cold start that serves none does not read it.
+  const { authenticateMfa } = await import("../federation/mfa/authenticate-mfa.js");
   const outcome = await authenticateMfa(context.store, {
     accountId: principal.accountId,
     userName: principal.userName,

@@ -503,7 +503,7 @@ describe("SamlProviderStore on the embedded store", () => {
     const parsed = parseIdpMetadata(document);
     provider = (name, changes = {}) => ({ name, metadata: { document, parsed }, tags: [], ...changes });
     service = await startInProcessService(now);
-    store = service.store.samlProviders;
+    store = (await service.store.samlProviders());
   });
   afterAll(async () => {
     await service.close();

@@ -23,7 +23,7 @@ export interface MfaRequest {
  * accepted one never. Store failures propagate, so a caller that cannot record the use issues nothing.
  */
 export async function authenticateMfa(store: IamStore, request: MfaRequest): Promise<MfaOutcome> {
-  const device = await store.mfaDevices.findBySerialNumber(request.accountId, request.serialNumber);
+  const device = await (await store.mfaDevices()).findBySerialNumber(request.accountId, request.serialNumber);
   const assignment = device?.assignment;
   if (!device || !assignment || assignment.userName.toLowerCase() !== request.userName.toLowerCase()) {
     return { ok: false, reason: "unknown-device" };
@@ -32,11 +32,11 @@ export async function authenticateMfa(store: IamStore, request: MfaRequest): Pro
   const user = await store.getUser(request.accountId, request.userName);
   if (user?.userId !== assignment.userId) return { ok: false, reason: "unknown-device" };
 
-  const seed = await store.mfaDevices.openSeed(device);
+  const seed = await (await store.mfaDevices()).openSeed(device);
   const expected = totpStep(request.now) + device.driftSteps;
   const steps = findTotpSteps(seed, request.tokenCode, expected - AUTHENTICATION_WINDOW_STEPS, expected + AUTHENTICATION_WINDOW_STEPS);
   const step = steps.find((candidate) => candidate > device.lastStep);
   if (step === undefined) return { ok: false, reason: "invalid-code" };
-  const accepted = await store.mfaDevices.acceptStep(device, assignment.userId, step);
+  const accepted = await (await store.mfaDevices()).acceptStep(device, assignment.userId, step);
   return accepted ? { ok: true } : { ok: false, reason: "invalid-code" };
 }

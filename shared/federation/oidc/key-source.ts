@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, customFetch as joseCustomFetch, type JWTVerifyGetKey } from "jose";
-import * as openid from "openid-client";
+import type * as openid from "openid-client";
 import type { OidcSettings } from "../../config/service-config.js";
 import { TtlCache } from "../../store/cache.js";
 import { fetchFromIdp, IdpFetchError, type IdpFetchInit, type IdpFetchPolicy } from "../idp-fetch.js";
@@ -53,12 +53,15 @@ export class DiscoveryKeySource implements KeySource {
   }
 
   private async discoverJwksUri(issuer: string): Promise<string> {
+    // openid-client loads on the first discovery, so a cold start that serves no web identity
+    // call does not read it.
+    const client = await import("openid-client");
     let configuration: openid.Configuration;
     try {
-      configuration = await openid.discovery(new URL(issuer), "open-sts", undefined, undefined, {
-        [openid.customFetch]: this.fetch,
+      configuration = await client.discovery(new URL(issuer), "open-sts", undefined, undefined, {
+        [client.customFetch]: this.fetch,
         timeout: Math.ceil(this.settings.fetchTimeoutMs / 1000),
-        ...(this.settings.allowLoopbackIssuers ? { execute: [openid.allowInsecureRequests] } : {}),
+        ...(this.settings.allowLoopbackIssuers ? { execute: [client.allowInsecureRequests] } : {}),
       });
     } catch (error) {
       throw classifyDiscoveryError(issuer, error);

@@ -55,7 +55,7 @@ interface MfaDeviceInput {
 async function authorizeOnDevice(context: CallContext, action: string, serialNumber: string): Promise<MfaDeviceRecord> {
   if (!parseMfaDeviceArn(serialNumber)) throw mfaDeviceNotFound(serialNumber);
   await authorizeIam(context, action, serialNumber);
-  const device = await context.store.mfaDevices.findBySerialNumber(context.caller.principal.accountId, serialNumber);
+  const device = await (await context.store.mfaDevices()).findBySerialNumber(context.caller.principal.accountId, serialNumber);
   if (!device) throw mfaDeviceNotFound(serialNumber);
   return device;
 }
@@ -70,7 +70,7 @@ async function authorizeOnUser(context: CallContext, action: string, userName: s
 
 /** Finds a device of the caller's account that is enabled for `user`. Any other device is not found. */
 async function requireUserDevice(context: CallContext, user: UserRecord, serialNumber: string): Promise<MfaDeviceRecord> {
-  const device = await context.store.mfaDevices.findBySerialNumber(context.caller.principal.accountId, serialNumber);
+  const device = await (await context.store.mfaDevices()).findBySerialNumber(context.caller.principal.accountId, serialNumber);
   if (!device || device.assignment?.userId !== user.userId) throw mfaDeviceNotFound(serialNumber);
   return device;
 }
@@ -107,7 +107,7 @@ export const createVirtualMFADevice: ActionDefinition = {
     const tags = checkUniqueTags(input.Tags);
 
     const seedBase32 = generateSeed();
-    const device = await context.store.mfaDevices.createVirtualMfaDevice(accountId, { name, path, seedBase32, tags }, context.facts.now);
+    const device = await (await context.store.mfaDevices()).createVirtualMfaDevice(accountId, { name, path, seedBase32, tags }, context.facts.now);
     const uri = totpUri({ seedBase32, issuer: MFA_ISSUER, accountName: `${name}@${accountId}` });
     // Both values are blobs, which the Query protocol sends base64-encoded. The seed blob is the base32 text.
     const qrCode = await qrCodePng(uri);
@@ -130,11 +130,11 @@ export const enableMFADevice: ActionDefinition = {
     const input = raw as MfaDeviceInput;
     const user = await authorizeOnUser(context, "EnableMFADevice", input.UserName!);
     const serialNumber = input.SerialNumber!;
-    const device = await context.store.mfaDevices.findBySerialNumber(user.accountId, serialNumber);
+    const device = await (await context.store.mfaDevices()).findBySerialNumber(user.accountId, serialNumber);
     if (!device) throw mfaDeviceNotFound(serialNumber);
     if (device.assignment) throw mfaDeviceInUse();
 
-    const seed = await context.store.mfaDevices.openSeed(device);
+    const seed = await (await context.store.mfaDevices()).openSeed(device);
     const current = totpStep(context.facts.now);
     const firstStep = findConsecutiveSteps(
       seed,
@@ -144,7 +144,7 @@ export const enableMFADevice: ActionDefinition = {
       current,
     );
     if (firstStep === undefined) throw invalidAuthenticationCode();
-    await context.store.mfaDevices.enableMfaDevice(device, user, { firstStep, lastStep: firstStep + 1 }, context.facts.now);
+    await (await context.store.mfaDevices()).enableMfaDevice(device, user, { firstStep, lastStep: firstStep + 1 }, context.facts.now);
     return {};
   },
 };
@@ -155,7 +155,7 @@ export const resyncMFADevice: ActionDefinition = {
     const user = await authorizeOnUser(context, "ResyncMFADevice", input.UserName!);
     const device = await requireUserDevice(context, user, input.SerialNumber!);
 
-    const seed = await context.store.mfaDevices.openSeed(device);
+    const seed = await (await context.store.mfaDevices()).openSeed(device);
     const current = totpStep(context.facts.now);
     const firstStep = findConsecutiveSteps(
       seed,
@@ -167,7 +167,7 @@ export const resyncMFADevice: ActionDefinition = {
     if (firstStep === undefined) throw invalidAuthenticationCode();
     // The second code is the one the device shows now, so its step is the device's current step.
     const lastStep = firstStep + 1;
-    const resynced = await context.store.mfaDevices.resyncMfaDevice(device, user.userId, { firstStep, lastStep }, lastStep - current);
+    const resynced = await (await context.store.mfaDevices()).resyncMfaDevice(device, user.userId, { firstStep, lastStep }, lastStep - current);
     if (!resynced) throw invalidAuthenticationCode();
     return {};
   },
@@ -185,7 +185,7 @@ export const deactivateMFADevice: ActionDefinition = {
     }
     const user = await authorizeOnUser(context, "DeactivateMFADevice", userName);
     const device = await requireUserDevice(context, user, serialNumber);
-    await context.store.mfaDevices.deactivateMfaDevice(device, user);
+    await (await context.store.mfaDevices()).deactivateMfaDevice(device, user);
     return {};
   },
 };
@@ -193,7 +193,7 @@ export const deactivateMFADevice: ActionDefinition = {
 export const deleteVirtualMFADevice: ActionDefinition = {
   async run(raw, context) {
     const device = await authorizeOnDevice(context, "DeleteVirtualMFADevice", (raw as MfaDeviceInput).SerialNumber!);
-    await context.store.mfaDevices.deleteVirtualMfaDevice(device);
+    await (await context.store.mfaDevices()).deleteVirtualMfaDevice(device);
     return {};
   },
 };
@@ -225,7 +225,7 @@ export const listMFADevices: ActionDefinition = {
       return { result: { MFADevices: [], IsTruncated: false } };
     }
     const user = await authorizeOnUser(context, "ListMFADevices", userName);
-    const devices = await context.store.mfaDevices.listUserMfaDevices(user.accountId, user.userId);
+    const devices = await (await context.store.mfaDevices()).listUserMfaDevices(user.accountId, user.userId);
     const page = paginate(devices, (device) => device.name.toLowerCase(), input.Marker, input.MaxItems);
     return {
       result: {
@@ -248,7 +248,7 @@ export const listVirtualMFADevices: ActionDefinition = {
     await authorizeIam(context, "ListVirtualMFADevices", "*");
     const accountId = context.caller.principal.accountId;
     const status = input.AssignmentStatus ?? "Any";
-    const devices = (await context.store.mfaDevices.listMfaDevices(accountId)).filter(
+    const devices = (await (await context.store.mfaDevices()).listMfaDevices(accountId)).filter(
       (device) => status === "Any" || (status === "Assigned") === (device.assignment !== undefined),
     );
     const page = paginate(devices, (device) => device.name.toLowerCase(), input.Marker, input.MaxItems);
@@ -273,7 +273,7 @@ export const tagMFADevice: ActionDefinition = {
   async run(raw, context) {
     const input = raw as MfaDeviceInput;
     const device = await authorizeOnDevice(context, "TagMFADevice", input.SerialNumber!);
-    await context.store.mfaDevices.tagMfaDevice(device, checkUniqueTags(input.Tags));
+    await (await context.store.mfaDevices()).tagMfaDevice(device, checkUniqueTags(input.Tags));
     return {};
   },
 };
@@ -282,7 +282,7 @@ export const untagMFADevice: ActionDefinition = {
   async run(raw, context) {
     const input = raw as MfaDeviceInput;
     const device = await authorizeOnDevice(context, "UntagMFADevice", input.SerialNumber!);
-    await context.store.mfaDevices.untagMfaDevice(device, input.TagKeys ?? []);
+    await (await context.store.mfaDevices()).untagMfaDevice(device, input.TagKeys ?? []);
     return {};
   },
 };

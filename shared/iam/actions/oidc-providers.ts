@@ -49,7 +49,7 @@ export const createOpenIDConnectProvider: ActionDefinition = {
     const url = parseProviderUrl(input.Url!, { allowLoopbackHttp: context.config.oidc.allowLoopbackIssuers });
     const accountId = context.caller.principal.accountId;
     await authorizeIam(context, "CreateOpenIDConnectProvider", oidcProviderArn(context.config.partition, accountId, url.urlWithoutScheme));
-    const provider = await context.store.oidcProviders.createOidcProvider(
+    const provider = await (await context.store.oidcProviders()).createOidcProvider(
       accountId,
       {
         ...url,
@@ -74,7 +74,7 @@ export const getOpenIDConnectProvider: ActionDefinition = {
   async run(raw, context) {
     const arn = (raw as OidcProviderInput).OpenIDConnectProviderArn!;
     const key = await authorizeOnProvider(context, "GetOpenIDConnectProvider", arn);
-    const provider = await context.store.oidcProviders.getOidcProvider(context.caller.principal.accountId, key);
+    const provider = await (await context.store.oidcProviders()).getOidcProvider(context.caller.principal.accountId, key);
     if (!provider) throw notFound(arn);
     return {
       result: {
@@ -93,7 +93,7 @@ export const listOpenIDConnectProviders: ActionDefinition = {
   async run(_raw, context) {
     const accountId = context.caller.principal.accountId;
     await authorizeIam(context, "ListOpenIDConnectProviders", oidcProviderArn(context.config.partition, accountId, "*"));
-    const providers = await context.store.oidcProviders.listOidcProviders(accountId);
+    const providers = await (await context.store.oidcProviders()).listOidcProviders(accountId);
     return { result: { OpenIDConnectProviderList: providers.map((provider) => ({ Arn: provider.arn })) } };
   },
 };
@@ -104,7 +104,7 @@ export const deleteOpenIDConnectProvider: ActionDefinition = {
     const key = await authorizeOnProvider(context, "DeleteOpenIDConnectProvider", arn);
     // NOTE: IAM's API reference calls this deletion idempotent, yet its model lists NoSuchEntity,
     // which is what an unknown provider gets here. Which of the two real IAM returns is unverified.
-    await context.store.oidcProviders.deleteOidcProvider(context.caller.principal.accountId, key);
+    await (await context.store.oidcProviders()).deleteOidcProvider(context.caller.principal.accountId, key);
     return {};
   },
 };
@@ -113,7 +113,7 @@ export const addClientIDToOpenIDConnectProvider: ActionDefinition = {
   async run(raw, context) {
     const input = raw as OidcProviderInput;
     const key = await authorizeOnProvider(context, "AddClientIDToOpenIDConnectProvider", input.OpenIDConnectProviderArn!);
-    await context.store.oidcProviders.addClientId(context.caller.principal.accountId, key, input.ClientID!);
+    await (await context.store.oidcProviders()).addClientId(context.caller.principal.accountId, key, input.ClientID!);
     return {};
   },
 };
@@ -122,7 +122,7 @@ export const removeClientIDFromOpenIDConnectProvider: ActionDefinition = {
   async run(raw, context) {
     const input = raw as OidcProviderInput;
     const key = await authorizeOnProvider(context, "RemoveClientIDFromOpenIDConnectProvider", input.OpenIDConnectProviderArn!);
-    await context.store.oidcProviders.removeClientId(context.caller.principal.accountId, key, input.ClientID!);
+    await (await context.store.oidcProviders()).removeClientId(context.caller.principal.accountId, key, input.ClientID!);
     return {};
   },
 };
@@ -132,7 +132,7 @@ export const updateOpenIDConnectProviderThumbprint: ActionDefinition = {
     const input = raw as OidcProviderInput;
     const key = await authorizeOnProvider(context, "UpdateOpenIDConnectProviderThumbprint", input.OpenIDConnectProviderArn!);
     const thumbprints = checkThumbprints(input.ThumbprintList);
-    await context.store.oidcProviders.updateThumbprints(context.caller.principal.accountId, key, thumbprints);
+    await (await context.store.oidcProviders()).updateThumbprints(context.caller.principal.accountId, key, thumbprints);
     return {};
   },
 };
@@ -142,7 +142,7 @@ export const tagOpenIDConnectProvider: ActionDefinition = {
     const input = raw as OidcProviderInput;
     const key = await authorizeOnProvider(context, "TagOpenIDConnectProvider", input.OpenIDConnectProviderArn!);
     const tags = checkUniqueTags(input.Tags);
-    await context.store.oidcProviders.tagOidcProvider(context.caller.principal.accountId, key, tags);
+    await (await context.store.oidcProviders()).tagOidcProvider(context.caller.principal.accountId, key, tags);
     return {};
   },
 };
@@ -151,7 +151,7 @@ export const untagOpenIDConnectProvider: ActionDefinition = {
   async run(raw, context) {
     const input = raw as OidcProviderInput;
     const key = await authorizeOnProvider(context, "UntagOpenIDConnectProvider", input.OpenIDConnectProviderArn!);
-    await context.store.oidcProviders.untagOidcProvider(context.caller.principal.accountId, key, input.TagKeys ?? []);
+    await (await context.store.oidcProviders()).untagOidcProvider(context.caller.principal.accountId, key, input.TagKeys ?? []);
     return {};
   },
 };
@@ -161,7 +161,7 @@ export const listOpenIDConnectProviderTags: ActionDefinition = {
     const input = raw as OidcProviderInput;
     const arn = input.OpenIDConnectProviderArn!;
     const key = await authorizeOnProvider(context, "ListOpenIDConnectProviderTags", arn);
-    const provider = await context.store.oidcProviders.getOidcProvider(context.caller.principal.accountId, key);
+    const provider = await (await context.store.oidcProviders()).getOidcProvider(context.caller.principal.accountId, key);
     if (!provider) throw notFound(arn);
     // The store keeps tags sorted by lower-cased key, the order paginate needs.
     const page = paginate(provider.tags, (tag) => tag.Key.toLowerCase(), input.Marker, input.MaxItems);

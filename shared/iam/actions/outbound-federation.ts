@@ -13,7 +13,7 @@ export const enableOutboundWebIdentityFederation: ActionDefinition = {
   async run(_input, context) {
     await authorizeIam(context, "EnableOutboundWebIdentityFederation", "*");
     const publicUrl = requirePublicUrl(context.config);
-    const setting = await context.store.outboundFederation.enable(context.caller.principal.accountId, context.facts.now);
+    const setting = await (await context.store.outboundFederation()).enable(context.caller.principal.accountId, context.facts.now);
     const issuer = issuerUrl(publicUrl, setting.issuerId);
     return { result: { IssuerIdentifier: issuer }, responseElements: { issuerIdentifier: issuer } };
   },
@@ -23,7 +23,7 @@ export const enableOutboundWebIdentityFederation: ActionDefinition = {
 export const disableOutboundWebIdentityFederation: ActionDefinition = {
   async run(_input, context) {
     await authorizeIam(context, "DisableOutboundWebIdentityFederation", "*");
-    await context.store.outboundFederation.disable(context.caller.principal.accountId, context.facts.now);
+    await (await context.store.outboundFederation()).disable(context.caller.principal.accountId, context.facts.now);
     return {};
   },
 };
@@ -36,7 +36,7 @@ export const getOutboundWebIdentityFederationInfo: ActionDefinition = {
   async run(_input, context) {
     await authorizeIam(context, "GetOutboundWebIdentityFederationInfo", "*");
     const accountId = context.caller.principal.accountId;
-    const setting = await context.store.outboundFederation.get(accountId);
+    const setting = await (await context.store.outboundFederation()).get(accountId);
     if (!setting) {
       throw new ServiceError("FeatureDisabled", `Outbound identity federation has never been enabled for account ${accountId}.`);
     }

@@ -41,7 +41,7 @@ async function authorizeOnProvider(context: CallContext, action: string, arn: st
 }
 
 async function requireProvider(context: CallContext, name: string, arn: string): Promise<SamlProviderRecord> {
-  const provider = await context.store.samlProviders.getSamlProvider(context.caller.principal.accountId, name);
+  const provider = await (await context.store.samlProviders()).getSamlProvider(context.caller.principal.accountId, name);
   if (!provider) throw samlProviderNotFound(arn);
   return provider;
 }
@@ -87,7 +87,7 @@ export const createSAMLProvider: ActionDefinition = {
     const input = raw as SamlProviderInput;
     const accountId = context.caller.principal.accountId;
     await authorizeIam(context, "CreateSAMLProvider", samlProviderArn(context.config.partition, accountId, input.Name!));
-    const provider = await context.store.samlProviders.createSamlProvider(
+    const provider = await (await context.store.samlProviders()).createSamlProvider(
       accountId,
       {
         name: input.Name!,
@@ -133,7 +133,7 @@ export const listSAMLProviders: ActionDefinition = {
   async run(_raw, context) {
     const accountId = context.caller.principal.accountId;
     await authorizeIam(context, "ListSAMLProviders", samlProviderArn(context.config.partition, accountId, "*"));
-    const providers = await context.store.samlProviders.listSamlProviders(accountId);
+    const providers = await (await context.store.samlProviders()).listSamlProviders(accountId);
     return {
       result: {
         SAMLProviderList: providers.map((provider) => ({
@@ -155,7 +155,7 @@ export const updateSAMLProvider: ActionDefinition = {
       // IAM's API reference describes key rotation as two requests: add the new key, then remove the old one.
       throw new ServiceError("InvalidInput", "AddPrivateKey and RemovePrivateKey cannot be used in one request; add the new key first, then remove the old one.");
     }
-    const provider = await context.store.samlProviders.updateSamlProvider(
+    const provider = await (await context.store.samlProviders()).updateSamlProvider(
       context.caller.principal.accountId,
       name,
       {
@@ -174,7 +174,7 @@ export const deleteSAMLProvider: ActionDefinition = {
   async run(raw, context) {
     const arn = (raw as SamlProviderInput).SAMLProviderArn!;
     const name = await authorizeOnProvider(context, "DeleteSAMLProvider", arn);
-    await context.store.samlProviders.deleteSamlProvider(context.caller.principal.accountId, name);
+    await (await context.store.samlProviders()).deleteSamlProvider(context.caller.principal.accountId, name);
     return {};
   },
 };
@@ -184,7 +184,7 @@ export const tagSAMLProvider: ActionDefinition = {
     const input = raw as SamlProviderInput;
     const name = await authorizeOnProvider(context, "TagSAMLProvider", input.SAMLProviderArn!);
     const tags = checkUniqueTags(input.Tags);
-    await context.store.samlProviders.tagSamlProvider(context.caller.principal.accountId, name, tags);
+    await (await context.store.samlProviders()).tagSamlProvider(context.caller.principal.accountId, name, tags);
     return {};
   },
 };
@@ -193,7 +193,7 @@ export const untagSAMLProvider: ActionDefinition = {
   async run(raw, context) {
     const input = raw as SamlProviderInput;
     const name = await authorizeOnProvider(context, "UntagSAMLProvider", input.SAMLProviderArn!);
-    await context.store.samlProviders.untagSamlProvider(context.caller.principal.accountId, name, input.TagKeys ?? []);
+    await (await context.store.samlProviders()).untagSamlProvider(context.caller.principal.accountId, name, input.TagKeys ?? []);
     return {};
   },
 };

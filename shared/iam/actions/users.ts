@@ -103,7 +103,7 @@ export const deleteUser: ActionDefinition = {
     await authorizeIam(context, "DeleteUser", `${entityArnPrefix(context, "user")}${user?.path ?? "/"}${userName}`);
     // An EnableMFADevice between this check and the deletion is caught by the store's condition
     // on the user's device count.
-    if (user && (await context.store.mfaDevices.listUserMfaDevices(accountId, user.userId)).length > 0) {
+    if (user && (await (await context.store.mfaDevices()).listUserMfaDevices(accountId, user.userId)).length > 0) {
       throw new ServiceError("DeleteConflict", "Cannot delete entity, must delete MFA device first.");
     }
     await context.store.deleteUser(accountId, userName);

@@ -715,7 +715,7 @@ describe("AssumeRoleWithWebIdentity with hostile tokens", () => {
       [UNRETRIEVABLE_ISSUER, [CLIENT_ID]],
       [TIMED_OUT_ISSUER, [CLIENT_ID]],
     ] as const) {
-      const provider = await store.oidcProviders.createOidcProvider(
+      const provider = await (await store.oidcProviders()).createOidcProvider(
         ACCOUNT_ID,
         { url, urlWithoutScheme: url.slice("https://".length), clientIds: [...clientIds], thumbprints: [], tags: [] },
         NOW,

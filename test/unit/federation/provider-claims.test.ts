@@ -279,7 +279,7 @@ describe("claims of real identity providers", () => {
   let roleCount = 0;
 
   const registerProvider = async (accountId: string, url: string, clientIds: string[]): Promise<string> => {
-    const record = await harness.service.store.oidcProviders.createOidcProvider(
+    const record = await (await harness.service.store.oidcProviders()).createOidcProvider(
       accountId,
       { url, urlWithoutScheme: withoutScheme(url), clientIds, thumbprints: [], tags: [] },
       T0,

@@ -33,7 +33,7 @@ describe("federation actions under random input", () => {
     // A registered provider, so that random assertions reach decoding, parsing and verification.
     const idp = createTestSamlIdp({ entityId: "https://idp.example.com", signing: "assertion" });
     await harness.service.store.ensureAccount("000000000000", T0);
-    await harness.service.store.samlProviders.createSamlProvider(
+    await (await harness.service.store.samlProviders()).createSamlProvider(
       "000000000000",
       { name: "p", metadata: { document: idp.metadata, parsed: parseIdpMetadata(idp.metadata) }, tags: [] },
       T0,

@@ -22,7 +22,7 @@ describe("MfaDeviceStore on the embedded store", () => {
 
   beforeAll(async () => {
     service = await startInProcessService(NOW);
-    store = service.store.mfaDevices;
+    store = (await service.store.mfaDevices());
   });
   afterAll(async () => {
     await service.close();

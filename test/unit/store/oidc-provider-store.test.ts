@@ -20,7 +20,7 @@ describe("OidcProviderStore on the embedded store", () => {
 
   beforeAll(async () => {
     service = await startInProcessService(NOW);
-    store = service.store.oidcProviders;
+    store = (await service.store.oidcProviders());
   });
   afterAll(async () => {
     await service.close();
