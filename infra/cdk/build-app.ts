@@ -1,0 +1,33 @@
+import { App, Aspects } from "aws-cdk-lib";
+import type { RetentionDays } from "aws-cdk-lib/aws-logs";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { OpenStsStack, type OpenStsStackProps } from "./stack.js";
+
+/**
+ * Builds the CDK app that `npx cdk deploy` runs through infra/cdk/main.ts (see cdk.json). Settings come from CDK context, for
+ * example `npx cdk deploy -c accountIds=111111111111,222222222222 -c publicUrl=https://sts.example.com`;
+ * docs/deploy.md lists them.
+ */
+export function buildApp(app = new App()): { app: App; stack: OpenStsStack } {
+  const context = (name: string): string | undefined => {
+    const value = app.node.tryGetContext(name);
+    return value === undefined || value === "" ? undefined : String(value);
+  };
+  const retentionDays = context("logRetentionDays");
+  const props: OpenStsStackProps = {
+    ...(context("partition") ? { partition: context("partition") } : {}),
+    ...(context("accountIds") ? { accountIds: context("accountIds")!.split(",").map((id) => id.trim()) } : {}),
+    ...(context("publicUrl") ? { publicUrl: context("publicUrl") } : {}),
+    ...(context("stsDomainName") && context("iamDomainName") && context("certificateArn")
+      ? { domain: { stsDomainName: context("stsDomainName")!, iamDomainName: context("iamDomainName")!, certificateArn: context("certificateArn")! } }
+      : {}),
+    ...(context("allowLoopbackIssuers") ? { allowLoopbackIssuers: context("allowLoopbackIssuers") === "true" } : {}),
+    ...(retentionDays ? { logRetention: Number(retentionDays) as RetentionDays } : {}),
+    ...(context("deletionProtection") ? { deletionProtection: context("deletionProtection") !== "false" } : {}),
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  };
+  const stack = new OpenStsStack(app, context("stackName") ?? "OpenSts", props);
+  // Every synthesis runs AWS Solutions checks; a finding without a suppression fails `cdk synth`.
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  return { app, stack };
+}
