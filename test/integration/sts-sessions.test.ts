@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-iam";
 import {
   DecodeAuthorizationMessageCommand,
+  GetDelegatedAccessTokenCommand,
   GetAccessKeyInfoCommand,
   GetCallerIdentityCommand,
   GetFederationTokenCommand,
@@ -278,6 +279,23 @@ print(json.dumps(session.get_caller_identity()["Arn"]))`,
       await expect(sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: "A".repeat(15) }))).rejects.toMatchObject({ name: "ValidationError" });
       await expect(sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: "NOTAKEYID0000000" }))).rejects.toMatchObject({ name: "ValidationError" });
       expect((await sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: DEMO_ROOT.accessKeyId }))).Account).toBe(HOME);
+      sts.destroy();
+    });
+  });
+
+  describe("AssumeRoot and GetDelegatedAccessToken", () => {
+    it("answer InvalidAction with the reason", async () => {
+      const root = await aws(
+        DEMO_ROOT,
+        "sts", "assume-root",
+        "--target-principal", "111111111111",
+        "--task-policy-arn", "arn=arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
+      );
+      expect(cliErrorCode(root)).toBe("InvalidAction");
+      expect(root.stderr).toContain("AssumeRoot is not supported by Open STS: it needs AWS Organizations");
+      const sts = stsClient(host.url, DEMO_ROOT);
+      const delegated = sts.send(new GetDelegatedAccessTokenCommand({ TradeInToken: "a".repeat(64) }));
+      await expect(delegated).rejects.toMatchObject({ name: "InvalidAction", $metadata: { httpStatusCode: 400 } });
       sts.destroy();
     });
   });
