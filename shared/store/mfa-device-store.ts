@@ -7,7 +7,7 @@ import type { Plain } from "./attributes.js";
 import type { Tag, UserRecord } from "./entities.js";
 import { accountPk, MFA_DEVICE_PREFIX, mfaDeviceSk, userSk } from "./keys.js";
 import { ConditionFailed, type Table } from "./table.js";
-import { addTags, plainMap, removeTags } from "./tag-map.js";
+import { addTags, plainMap, removeTags, sortTags } from "./tag-map.js";
 
 /** IAM's quotas: MFA devices in use per user, and tags per MFA device. */
 export const MFA_DEVICES_PER_USER = 8;
@@ -320,17 +320,6 @@ export function mfaDeviceInUse(): ServiceError {
 /** Builds IAM's error for codes that do not match the device, or that were accepted before. */
 export function invalidAuthenticationCode(): ServiceError {
   return new ServiceError("InvalidAuthenticationCode", "Authentication code for device is not valid.");
-}
-
-function sortTags(tags: readonly Tag[]): Tag[] {
-  return tags
-    .map((tag) => ({ Key: tag.Key, Value: tag.Value }))
-    .sort((a, b) => compareText(a.Key.toLowerCase(), b.Key.toLowerCase()));
-}
-
-function compareText(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }
 
 /** Tags are a map keyed by lower-cased key, for single-entry updates. The assignment is flat, so a condition can name `userId`. */

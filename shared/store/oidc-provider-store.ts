@@ -5,7 +5,7 @@ import { TtlCache } from "./cache.js";
 import type { OidcProviderRecord, Tag } from "./entities.js";
 import { accountPk, OIDC_PROVIDER_COUNT_SK, OIDC_PROVIDER_PREFIX, oidcProviderSk } from "./keys.js";
 import { ConditionFailed, type Table } from "./table.js";
-import { addTags, plainMap, removeTags } from "./tag-map.js";
+import { addTags, plainMap, removeTags, sortTags } from "./tag-map.js";
 
 /** IAM's quotas for OpenID Connect identity providers. */
 export const OIDC_PROVIDERS_PER_ACCOUNT = 100;
@@ -208,17 +208,6 @@ function alreadyExists(url: string): ServiceError {
 
 function clientIdQuotaExceeded(): ServiceError {
   return new ServiceError("LimitExceeded", `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${CLIENT_IDS_PER_OIDC_PROVIDER}`);
-}
-
-function sortTags(tags: readonly Tag[]): Tag[] {
-  return tags
-    .map((tag) => ({ Key: tag.Key, Value: tag.Value }))
-    .sort((a, b) => compareText(a.Key.toLowerCase(), b.Key.toLowerCase()));
-}
-
-function compareText(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }
 
 /** Client ids are map keys and tags are keyed by their lower-cased key, for single-entry updates. */

@@ -17,7 +17,7 @@ import type {
 } from "./entities.js";
 import { accountPk, SAML_PROVIDER_COUNT_SK, SAML_PROVIDER_PREFIX, samlProviderSk } from "./keys.js";
 import { ConditionFailed, type Table } from "./table.js";
-import { addTags, plainMap, removeTags } from "./tag-map.js";
+import { addTags, compareText, plainMap, removeTags, sortTags } from "./tag-map.js";
 
 /** IAM's quotas for SAML identity providers. */
 export const SAML_PROVIDERS_PER_ACCOUNT = 100;
@@ -359,17 +359,6 @@ function updateValues(
     ...(updated.assertionEncryptionMode === undefined ? {} : { ":mode": updated.assertionEncryptionMode }),
     ...(change.addPrivateKey && sealedKey ? { ":added": { ...sealedKey } } : {}),
   };
-}
-
-function sortTags(tags: readonly Tag[]): Tag[] {
-  return tags
-    .map((tag) => ({ Key: tag.Key, Value: tag.Value }))
-    .sort((a, b) => compareText(a.Key.toLowerCase(), b.Key.toLowerCase()));
-}
-
-function compareText(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }
 
 function certificatesToItem(certificates: readonly SamlSigningCertificate[]): Plain[] {

@@ -86,3 +86,16 @@ export async function removeTags(target: Omit<TagMapTarget, "quota" | "quotaName
     throw error;
   }
 }
+
+/** Returns copies of tags sorted by key regardless of case, the order IAM lists them in. */
+export function sortTags(tags: readonly Tag[]): Tag[] {
+  return tags
+    .map((tag) => ({ Key: tag.Key, Value: tag.Value }))
+    .sort((a, b) => compareText(a.Key.toLowerCase(), b.Key.toLowerCase()));
+}
+
+/** Compares by UTF-16 code units, as a plain `<` does, independently of the locale. */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
