@@ -14,17 +14,23 @@ export function buildApp(app = new App()): { app: App; stack: OpenStsStack } {
     return value === undefined || value === "" ? undefined : String(value);
   };
   const retentionDays = context("logRetentionDays");
+  const domainSettings = ["stsDomainName", "iamDomainName", "certificateArn"].filter((name) => context(name) !== undefined);
+  if (domainSettings.length > 0 && domainSettings.length < 3) {
+    throw new Error("A custom domain needs all of stsDomainName, iamDomainName and certificateArn.");
+  }
   const props: OpenStsStackProps = {
     ...(context("partition") ? { partition: context("partition") } : {}),
-    ...(context("accountIds") ? { accountIds: context("accountIds")!.split(",").map((id) => id.trim()) } : {}),
+    ...(context("accountIds") ? { accountIds: context("accountIds")!.split(",").map((id) => id.trim()).filter((id) => id !== "") } : {}),
     ...(context("publicUrl") ? { publicUrl: context("publicUrl") } : {}),
     ...(context("stsDomainName") && context("iamDomainName") && context("certificateArn")
       ? { domain: { stsDomainName: context("stsDomainName")!, iamDomainName: context("iamDomainName")!, certificateArn: context("certificateArn")! } }
       : {}),
     ...(context("allowLoopbackIssuers") ? { allowLoopbackIssuers: context("allowLoopbackIssuers") === "true" } : {}),
-    ...(retentionDays ? { logRetention: Number(retentionDays) as RetentionDays } : {}),
+    ...(retentionDays ? { logRetention: (/^\d+$/.test(retentionDays) ? Number(retentionDays) : Number.NaN) as RetentionDays } : {}),
     ...(context("deletionProtection") ? { deletionProtection: context("deletionProtection") !== "false" } : {}),
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    // Without account and region the template is environment-agnostic: `cdk deploy` fills them
+    // from the credentials it runs with, and `cdk synth` gives the same template everywhere.
+    ...(context("account") || context("region") ? { env: { account: context("account"), region: context("region") } } : {}),
   };
   const stack = new OpenStsStack(app, context("stackName") ?? "OpenSts", props);
   // Every synthesis runs AWS Solutions checks; a finding without a suppression fails `cdk synth`.

@@ -81,9 +81,10 @@ export class OpenStsStack extends Stack {
     const logRetention = props.logRetention ?? RetentionDays.ONE_YEAR;
     const accountIds = props.accountIds ?? ["000000000000"];
 
-    // The table, secrets and logs use encryption with AWS managed keys, which needs no key
-    // grants in the functions' policies. The alarm topic needs a key of its own, because
-    // CloudWatch may not use the AWS managed SNS key.
+    checkProps(props);
+    // The table and the secrets use AWS managed keys and the logs CloudWatch's default
+    // encryption, which need no key grants in the functions' policies. The alarm topic needs a
+    // key of its own, because CloudWatch may not use the AWS managed SNS key.
     this.table = new TableV2(this, "Table", {
       partitionKey: { name: "pk", type: AttributeType.STRING },
       sortKey: { name: "sk", type: AttributeType.STRING },
@@ -115,8 +116,15 @@ export class OpenStsStack extends Stack {
       removalPolicy,
     });
 
-    const stsApi = new HttpApi(this, "StsApi", { description: "Open STS: the STS Query API and the outbound identity issuer", createDefaultStage: false });
-    const iamApi = new HttpApi(this, "IamApi", { description: "Open STS: the IAM Query API", createDefaultStage: false });
+    // With custom domains, the execute-api URLs are switched off so that every client and every
+    // outbound token uses the domains.
+    const disableExecuteApiEndpoint = props.domain !== undefined;
+    const stsApi = new HttpApi(this, "StsApi", {
+      description: "Open STS: the STS Query API and the outbound identity issuer",
+      createDefaultStage: false,
+      disableExecuteApiEndpoint,
+    });
+    const iamApi = new HttpApi(this, "IamApi", { description: "Open STS: the IAM Query API", createDefaultStage: false, disableExecuteApiEndpoint });
     this.stsApi = stsApi;
     this.iamApi = iamApi;
     const publicUrl =
@@ -188,8 +196,11 @@ export class OpenStsStack extends Stack {
     this.functions = { sts, iam, oidc, bootstrap };
 
     for (const fn of [sts, iam]) this.table.grantReadWriteData(fn);
-    // The discovery documents only read the accounts' issuer ids.
-    this.table.grantReadData(oidc);
+    // The discovery documents read two items per issuer (the issuer id's account and the
+    // account's setting), so the oidc function may only get single items.
+    this.table.grant(oidc, "dynamodb:GetItem");
+    // NOTE: the oidc function needs only the public signing keys, but the key ring secret
+    // contains every key. A separate secret of public keys would narrow this grant.
     for (const fn of [sts, iam, oidc]) keyRing.grantRead(fn);
     this.table.grantReadWriteData(bootstrap);
     keyRing.grantRead(bootstrap);
@@ -240,8 +251,17 @@ export class OpenStsStack extends Stack {
     const topic = props.alarmTopic ?? this.createAlarmTopic(removalPolicy);
     this.addAlarms(topic, { sts, iam, oidc }, { sts: stsApi, iam: iamApi });
 
-    new CfnOutput(this, "StsEndpoint", { value: stsApi.apiEndpoint, description: "AWS_ENDPOINT_URL_STS" });
-    new CfnOutput(this, "IamEndpoint", { value: iamApi.apiEndpoint, description: "AWS_ENDPOINT_URL_IAM" });
+    new CfnOutput(this, "StsEndpoint", {
+      value: props.domain ? `https://${props.domain.stsDomainName}` : stsApi.apiEndpoint,
+      description: "AWS_ENDPOINT_URL_STS",
+    });
+    new CfnOutput(this, "IamEndpoint", {
+      value: props.domain ? `https://${props.domain.iamDomainName}` : iamApi.apiEndpoint,
+      description: "AWS_ENDPOINT_URL_IAM",
+    });
+    for (const [name, fn] of Object.entries({ Sts: sts, Iam: iam, Oidc: oidc })) {
+      new CfnOutput(this, `${name}FunctionName`, { value: fn.functionName, description: "Recycled after a key ring rotation" });
+    }
     new CfnOutput(this, "RootCredentialsSecretArn", { value: rootCredentials.secretArn, description: "Root access keys of the initial accounts" });
     new CfnOutput(this, "KeyRingSecretArn", { value: keyRing.secretArn });
     if (!props.alarmTopic) new CfnOutput(this, "AlarmTopicArn", { value: topic.topicArn });
@@ -257,6 +277,7 @@ export class OpenStsStack extends Stack {
         principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: ["*"],
+        conditions: { StringEquals: { "aws:SourceAccount": this.account } },
       }),
     );
     return new Topic(this, "AlarmTopic", { displayName: "Open STS alarms", masterKey: key, enforceSSL: true });
@@ -354,6 +375,36 @@ export class OpenStsStack extends Stack {
         reason: "The key ring rotates by adding keys (docs/deploy.md), which Secrets Manager's single-value rotation cannot express; root credentials are meant to be replaced by IAM users.",
       },
     ]);
+  }
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const PARTITION = /^aws(-[a-z]+)*$/;
+const CERTIFICATE_ARN = /^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/;
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** Rejects settings that would deploy a broken service, so that `cdk synth` fails with the reason. */
+function checkProps(props: OpenStsStackProps): void {
+  const accountIds = props.accountIds ?? [];
+  const invalid = accountIds.find((id) => !ACCOUNT_ID.test(id));
+  if (invalid !== undefined) throw new Error(`accountIds: ${JSON.stringify(invalid)} is not a 12-digit account id`);
+  if (new Set(accountIds).size !== accountIds.length) throw new Error("accountIds: an account id is listed twice");
+  if (props.partition !== undefined && !PARTITION.test(props.partition)) {
+    throw new Error(`partition: ${JSON.stringify(props.partition)} is not an ARN partition such as aws or aws-cn`);
+  }
+  if (props.logRetention !== undefined && !Object.values(RetentionDays).includes(props.logRetention)) {
+    throw new Error(`logRetention: ${props.logRetention} is not a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, ... days)`);
+  }
+  if (props.domain) {
+    for (const name of [props.domain.stsDomainName, props.domain.iamDomainName]) {
+      if (!DOMAIN_NAME.test(name)) throw new Error(`domain: ${JSON.stringify(name)} is not a domain name`);
+    }
+    if (!CERTIFICATE_ARN.test(props.domain.certificateArn)) {
+      throw new Error(`domain: ${JSON.stringify(props.domain.certificateArn)} is not an ACM certificate ARN`);
+    }
+  }
+  if (props.publicUrl !== undefined && !/^https:\/\/[^/]+(\/.*)?$/.test(props.publicUrl)) {
+    throw new Error(`publicUrl: ${JSON.stringify(props.publicUrl)} must be an https URL`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, webcrypto } from "node:crypto";
 import { importJWK } from "jose";
-import { currentSigningKey, type SigningAlgorithm, type SigningKeyMaterial } from "./signing-keys.js";
+import { currentSigningKey, isActive, type SigningAlgorithm, type SigningKeyMaterial } from "./signing-keys.js";
 
 type CryptoKey = webcrypto.CryptoKey;
 
@@ -15,6 +15,11 @@ export interface KeyMaterial {
   /** 32 random bytes, base64. */
   secret: string;
   createdAt: string;
+  /**
+   * When the key starts to seal, ISO-8601; absent means at once. A rotation on AWS sets it in the
+   * future, so that every function has loaded the new key before any of them seals with it.
+   */
+  activatesAt?: string;
 }
 
 export type KeyPurpose = "session-token" | "secret-at-rest" | "authorization-message";
@@ -37,9 +42,10 @@ export class KeyRing {
     this.byKid = new Map(keys.map((key) => [key.kid, key]));
   }
 
-  /** The kid that seals new material: the last key in the ring. */
+  /** The kid that seals new material: the last key in the ring that is active now. */
   get currentKid(): string {
-    return this.keys[this.keys.length - 1]!.kid;
+    const now = new Date();
+    return (this.keys.findLast((key) => isActive(key, now)) ?? this.keys[0]!).kid;
   }
 
   /** Returns the subkey for a purpose, or undefined for a kid this ring does not hold. */
@@ -72,9 +78,9 @@ export class KeyRing {
     return key;
   }
 
-  /** Returns the newest signing key of an algorithm, or undefined when the ring has none. */
+  /** Returns the newest active signing key of an algorithm, or undefined when the ring has none. */
   signingKey(alg: SigningAlgorithm): SigningKey | undefined {
-    const material = currentSigningKey(this.signingKeys, alg);
+    const material = currentSigningKey(this.signingKeys, alg, new Date());
     if (!material) return undefined;
     let key = this.importedSigning.get(material.kid);
     if (!key) {
@@ -94,11 +100,12 @@ export interface SigningKey {
 }
 
 /** Creates key material with a kid built from its creation date and a random suffix. */
-export function generateKeyMaterial(now: Date): KeyMaterial {
+export function generateKeyMaterial(now: Date, activatesAt?: Date): KeyMaterial {
   const stamp = now.toISOString().slice(0, 10).replaceAll("-", "");
   return {
     kid: `k${stamp}-${randomBytes(4).toString("hex")}`,
     secret: randomBytes(32).toString("base64"),
     createdAt: now.toISOString(),
+    ...(activatesAt === undefined ? {} : { activatesAt: activatesAt.toISOString() }),
   };
 }

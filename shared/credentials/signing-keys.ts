@@ -1,6 +1,11 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { JWK } from "jose";
 
+/** Tells whether a key (symmetric or signing) may seal or sign at `now`. */
+export function isActive(key: { activatesAt?: string }, now: Date): boolean {
+  return key.activatesAt === undefined || Date.parse(key.activatesAt) <= now.getTime();
+}
+
 /** The JWS algorithms GetWebIdentityToken signs with, as AWS offers them. */
 export const SIGNING_ALGORITHMS = ["RS256", "ES384"] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
@@ -14,6 +19,8 @@ export interface SigningKeyMaterial {
   kid: string;
   alg: SigningAlgorithm;
   createdAt: string;
+  /** When the key starts to sign, ISO-8601; absent means at once. It is published before then. */
+  activatesAt?: string;
   /** The private key as a JWK (RFC 7517): `kty`, the public members and the private ones. */
   privateJwk: JWK;
 }
@@ -43,11 +50,11 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 3600;
 export const RETIREMENT_DELAY_SECONDS = 24 * 3600;
 
 /** Creates one generation of signing keys: an RSA-2048 key for RS256 and a P-384 key for ES384. */
-export function generateSigningKeys(now: Date): SigningKeyMaterial[] {
-  return SIGNING_ALGORITHMS.map((alg) => generateSigningKey(alg, now));
+export function generateSigningKeys(now: Date, activatesAt?: Date): SigningKeyMaterial[] {
+  return SIGNING_ALGORITHMS.map((alg) => generateSigningKey(alg, now, activatesAt));
 }
 
-function generateSigningKey(alg: SigningAlgorithm, now: Date): SigningKeyMaterial {
+function generateSigningKey(alg: SigningAlgorithm, now: Date, activatesAt: Date | undefined): SigningKeyMaterial {
   const pair =
     alg === "RS256"
       ? generateKeyPairSync("rsa", { modulusLength: 2048 })
@@ -58,23 +65,29 @@ function generateSigningKey(alg: SigningAlgorithm, now: Date): SigningKeyMateria
     alg,
     createdAt: now.toISOString(),
     privateJwk: pair.privateKey.export({ format: "jwk" }) as JWK,
+    ...(activatesAt === undefined ? {} : { activatesAt: activatesAt.toISOString() }),
   };
 }
 
-/** Returns the key that signs new tokens with `alg`: the last one of that algorithm in the list. */
-export function currentSigningKey(keys: readonly SigningKeyMaterial[], alg: SigningAlgorithm): SigningKeyMaterial | undefined {
-  return keys.findLast((key) => key.alg === alg);
+/**
+ * Returns the key that signs new tokens with `alg` at `now`: the last active one of that
+ * algorithm in the list, or the first of that algorithm when none is active yet.
+ */
+export function currentSigningKey(keys: readonly SigningKeyMaterial[], alg: SigningAlgorithm, now: Date): SigningKeyMaterial | undefined {
+  return keys.findLast((key) => key.alg === alg && isActive(key, now)) ?? keys.find((key) => key.alg === alg);
 }
 
 /**
- * Returns the keys a JWKS publishes at `now`: for each algorithm the current key, and every
- * older key whose successor was created less than RETIREMENT_DELAY_SECONDS before `now`.
+ * Returns the keys a JWKS publishes at `now`: every key not yet active, so that relying parties
+ * fetch it before it signs, each algorithm's current key, and every older key whose successor
+ * took over less than RETIREMENT_DELAY_SECONDS before `now`.
  */
 export function publishedSigningKeys(keys: readonly SigningKeyMaterial[], now: Date): SigningKeyMaterial[] {
   return keys.filter((key, index) => {
     const successor = keys.slice(index + 1).find((later) => later.alg === key.alg);
     if (successor === undefined) return true;
-    return Date.parse(successor.createdAt) + RETIREMENT_DELAY_SECONDS * 1000 > now.getTime();
+    const takeover = Math.max(Date.parse(successor.createdAt), Date.parse(successor.activatesAt ?? successor.createdAt));
+    return takeover + RETIREMENT_DELAY_SECONDS * 1000 > now.getTime();
   });
 }
 
@@ -82,13 +95,13 @@ export function publishedSigningKeys(keys: readonly SigningKeyMaterial[], now: D
  * Adds a new generation of signing keys and drops the retired ones, which no JWKS publishes
  * any more. The generation before the new one always stays, so tokens it signed still verify.
  */
-export function rotateSigningKeys(keys: readonly SigningKeyMaterial[], now: Date): SigningKeyMaterial[] {
-  return [...publishedSigningKeys(keys, now), ...generateSigningKeys(now)];
+export function rotateSigningKeys(keys: readonly SigningKeyMaterial[], now: Date, activatesAt?: Date): SigningKeyMaterial[] {
+  return [...publishedSigningKeys(keys, now), ...generateSigningKeys(now, activatesAt)];
 }
 
 /** Returns the algorithms that have no key in the list, which a key ring file written before signing keys lacks. */
 export function missingAlgorithms(keys: readonly SigningKeyMaterial[]): SigningAlgorithm[] {
-  return SIGNING_ALGORITHMS.filter((alg) => currentSigningKey(keys, alg) === undefined);
+  return SIGNING_ALGORITHMS.filter((alg) => !keys.some((key) => key.alg === alg));
 }
 
 /** Renders the public half of a signing key, leaving out every private member of the JWK. */

@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../infra/cdk/build-app.js";
 import { OpenStsStack } from "../../infra/cdk/stack.js";
 
 /**
@@ -153,6 +154,46 @@ describe("the deployment stack", () => {
     withDomain.hasResourceProperties("AWS::Lambda::Function", {
       Environment: { Variables: Match.objectLike({ OPEN_STS_PUBLIC_URL: "https://sts.example.com" }) },
     });
+    withDomain.allResourcesProperties("AWS::ApiGatewayV2::Api", { DisableExecuteApiEndpoint: true });
+    withDomain.hasOutput("StsEndpoint", { Value: "https://sts.example.com" });
+    withDomain.hasOutput("IamEndpoint", { Value: "https://iam.example.com" });
+  });
+
+  it.each([
+    ["an account id of 11 digits", { accountIds: ["12345678901"] }, "is not a 12-digit account id"],
+    ["a repeated account id", { accountIds: ["111111111111", "111111111111"] }, "listed twice"],
+    ["a made-up partition", { partition: "banana" }, "is not an ARN partition"],
+    ["a retention CloudWatch lacks", { logRetention: 7000 }, "is not a retention CloudWatch Logs offers"],
+    ["a certificate that is no ARN", { domain: { stsDomainName: "sts.example.com", iamDomainName: "iam.example.com", certificateArn: "not-an-arn" } }, "is not an ACM certificate ARN"],
+    ["a domain with a space", { domain: { stsDomainName: "sts example.com", iamDomainName: "iam.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc" } }, "is not a domain name"],
+    ["an http public URL", { publicUrl: "http://sts.example.com" }, "must be an https URL"],
+  ])("rejects %s", (_case, props, message) => {
+    expect(() => synthesize(props as ConstructorParameters<typeof OpenStsStack>[2])).toThrow(message);
+  });
+
+  it("reads the settings from CDK context", () => {
+    const context = (values: Record<string, string>) => new App({ context: { "aws:cdk:bundling-stacks": [], ...values } });
+    expect(() => buildApp(context({ stsDomainName: "sts.example.com" }))).toThrow("needs all of stsDomainName, iamDomainName and certificateArn");
+    expect(() => buildApp(context({ logRetentionDays: "abc" }))).toThrow("is not a retention CloudWatch Logs offers");
+    const { stack: fromContext } = buildApp(context({ accountIds: "111111111111, 222222222222,", logRetentionDays: "30", deletionProtection: "false" }));
+    const built = Template.fromStack(fromContext);
+    built.hasResourceProperties("Custom::OpenStsBootstrap", { accountIds: ["111111111111", "222222222222"] });
+    built.allResourcesProperties("AWS::Logs::LogGroup", { RetentionInDays: 30 });
+    built.hasResource("AWS::DynamoDB::GlobalTable", { DeletionPolicy: "Delete" });
+    // Without account and region in context, the template does not depend on the machine's AWS settings.
+    expect(fromContext.environment).toBe("aws://unknown-account/unknown-region");
+  });
+
+  it("outputs the function names that a key rotation recycles", () => {
+    for (const name of ["StsFunctionName", "IamFunctionName", "OidcFunctionName"]) template.hasOutput(name, {});
+  });
+
+  it("lets the discovery function only get items", () => {
+    const policies = Object.values(template.findResources("AWS::IAM::Policy")) as Resource[];
+    const oidc = policies.find((policy) => JSON.stringify(policy.Properties.Roles).includes("OidcRole"))!;
+    const statements = (oidc.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const tableActions = statements.flatMap((statement) => [statement.Action].flat()).filter((action) => action.startsWith("dynamodb:"));
+    expect(tableActions).toEqual(["dynamodb:GetItem"]);
   });
 
   it("passes the AWS Solutions checks, each suppression with its reason", () => {

@@ -46,7 +46,7 @@ describe("signing key generation", () => {
   });
 
   it.each(["RS256", "ES384"] as const)("renders only public members of an %s key", (alg) => {
-    const key = currentSigningKey(generation, alg)!;
+    const key = currentSigningKey(generation, alg, NOW)!;
     const rendered = publicJwk(key) as unknown as Record<string, unknown>;
     for (const member of PRIVATE_MEMBERS) expect(rendered).not.toHaveProperty(member);
     expect(rendered.kid).toBe(key.kid);
