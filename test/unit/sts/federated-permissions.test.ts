@@ -38,7 +38,12 @@ describe("federated user permissions", () => {
       secretAccessKey: element(response.body, "SecretAccessKey")!,
       sessionToken: element(response.body, "SessionToken")!,
     };
-    return authenticate(await signedView(session, { Action: "GetCallerIdentity", Version: "2011-06-15" }, T0), {
+    return authenticateAs(session);
+  }
+
+  /** Authenticates a GetCallerIdentity request signed with the credentials, as the service would. */
+  async function authenticateAs(credentials: Credentials): Promise<Caller> {
+    return authenticate(await signedView(credentials, { Action: "GetCallerIdentity", Version: "2011-06-15" }, T0), {
       store: service.store,
       ring: service.ring,
       partition: "aws",
@@ -140,28 +145,14 @@ describe("federated user permissions", () => {
       secretAccessKey: element(response.body, "SecretAccessKey")!,
       sessionToken: element(response.body, "SessionToken")!,
     };
-    const caller = await authenticate(await signedView(session, { Action: "GetCallerIdentity", Version: "2011-06-15" }, T0), {
-      store: service.store,
-      ring: service.ring,
-      partition: "aws",
-      services: ["sts"],
-      maxSkewSeconds: 300,
-      now: T0,
-    });
+    const caller = await authenticateAs(session);
     const keys = globalConditionKeys(caller, { ...CLIENT, now: T0, region: "us-east-1" });
     expect(keys["aws:MultiFactorAuthPresent"]).toBe("false");
     expect(keys["aws:MultiFactorAuthAge"]).toBeUndefined();
     expect(keys["aws:TokenIssueTime"]).toBe(T0.toISOString());
     expect(keys["aws:username"]).toBe("alice");
     // Long-term credentials carry neither key, as in AWS.
-    const longTerm = await authenticate(await signedView(alice, { Action: "GetCallerIdentity", Version: "2011-06-15" }, T0), {
-      store: service.store,
-      ring: service.ring,
-      partition: "aws",
-      services: ["sts"],
-      maxSkewSeconds: 300,
-      now: T0,
-    });
+    const longTerm = await authenticateAs(alice);
     expect(globalConditionKeys(longTerm, { ...CLIENT, now: T0, region: "us-east-1" })["aws:MultiFactorAuthPresent"]).toBeUndefined();
   });
 });
