@@ -24,7 +24,7 @@ import { newKeyRingDocument, keyRingFromDocument } from "../shared/credentials/k
 import { IamStore } from "../shared/store/iam-store.js";
 import { Table } from "../shared/store/table.js";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { signedView } from "../test/support/signed-view.js";
+import { apiGatewayEventOf, signedView } from "../test/support/signed-view.js";
 
 const { values: options } = parseArgs({ options: { runs: { type: "string", default: "10" } } });
 const runs = Number(options.runs);
@@ -110,16 +110,7 @@ try {
     POWERTOOLS_LOG_LEVEL: "WARN",
   };
   const coldStart = async (bundle: string): Promise<{ initMs: number; firstRequestMs: number }> => {
-    const view = await signedView(ROOT_KEY, { Action: "GetCallerIdentity", Version: "2011-06-15" }, new Date());
-    const event = {
-      version: "2.0",
-      rawPath: view.path,
-      rawQueryString: "",
-      headers: view.headers,
-      body: Buffer.from(view.body).toString("base64"),
-      isBase64Encoded: true,
-      requestContext: { http: { method: view.method, path: view.path, sourceIp: "127.0.0.1", userAgent: "bench" } },
-    };
+    const event = apiGatewayEventOf(await signedView(ROOT_KEY, { Action: "GetCallerIdentity", Version: "2011-06-15" }, new Date()));
     const childFile = join(folder, "child.mjs");
     writeFileSync(childFile, CHILD);
     // Asynchronous, because the embedded store that serves the child runs in this process.

@@ -1,13 +1,13 @@
 import { createServer, type Server } from "node:http";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { APIGatewayProxyEventV2, CloudFormationCustomResourceEvent, Context } from "aws-lambda";
+import type { CloudFormationCustomResourceEvent, Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountOfAccessKeyId } from "../../shared/credentials/ids.js";
 import { Table } from "../../shared/store/table.js";
 import { startEmbeddedStore } from "../../infra/local/embedded-store.js";
 import { type RunningMoto, startMoto } from "../support/moto.js";
-import { signedView } from "../support/signed-view.js";
+import { apiGatewayEventOf, signedView } from "../support/signed-view.js";
 
 type RootCredentials = Record<string, { accessKeyId: string; secretAccessKey: string }>;
 type Response = { Status: string; Reason?: string; PhysicalResourceId: string };
@@ -122,16 +122,7 @@ describe("bootstrap custom resource", () => {
     const roots = JSON.parse(await secretValue(rootArn)) as RootCredentials;
     const { handler } = await import("../../functions/sts/handler.js");
     const view = await signedView(roots["111111111111"]!, { Action: "GetCallerIdentity", Version: "2011-06-15" }, new Date());
-    const event = {
-      version: "2.0",
-      rawPath: view.path,
-      rawQueryString: "",
-      headers: view.headers,
-      body: Buffer.from(view.body).toString("base64"),
-      isBase64Encoded: true,
-      requestContext: { http: { method: "POST", path: "/", sourceIp: "127.0.0.1", userAgent: "test" } },
-    } as unknown as APIGatewayProxyEventV2;
-    const response = await handler(event, { functionName: "sts", awsRequestId: "test" } as Context);
+    const response = await handler(apiGatewayEventOf(view), { functionName: "sts", awsRequestId: "test" } as Context);
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain("<Arn>arn:aws:iam::111111111111:root</Arn>");
   });

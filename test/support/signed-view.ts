@@ -1,4 +1,5 @@
 import { Hash } from "@smithy/hash-node";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { HttpRequestView } from "../../shared/sigv4/index.js";
@@ -26,4 +27,21 @@ export async function signedView(
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(signed.headers)) headers[name.toLowerCase()] = value;
   return { method: "POST", path: "/", rawQuery: "", headers, body: Buffer.from(body) };
+}
+
+/**
+ * Wraps a signed request in the API Gateway HTTP API (payload 2.0) event a Lambda handler
+ * receives, with the fields the handlers read.
+ */
+export function apiGatewayEventOf(view: HttpRequestView, sourceIp = "127.0.0.1"): APIGatewayProxyEventV2 {
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: view.path,
+    rawQueryString: view.rawQuery,
+    headers: view.headers,
+    body: Buffer.from(view.body).toString("base64"),
+    isBase64Encoded: true,
+    requestContext: { http: { method: view.method, path: view.path, sourceIp, userAgent: "test", protocol: "HTTP/1.1" } },
+  } as unknown as APIGatewayProxyEventV2;
 }
