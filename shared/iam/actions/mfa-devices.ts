@@ -173,18 +173,24 @@ export const resyncMFADevice: ActionDefinition = {
   },
 };
 
+/**
+ * Authorizes an action on the device of a user, the caller when UserName is absent, and returns
+ * both. Only IAM users have devices here, so for the account's root the device is not found.
+ */
+async function authorizeOnUserDevice(context: CallContext, action: string, input: MfaDeviceInput) {
+  const serialNumber = input.SerialNumber!;
+  const userName = targetUserName(context, input.UserName);
+  if (userName === undefined) {
+    await authorizeIam(context, action, context.caller.principal.arn);
+    throw mfaDeviceNotFound(serialNumber);
+  }
+  const user = await authorizeOnUser(context, action, userName);
+  return { user, device: await requireUserDevice(context, user, serialNumber) };
+}
+
 export const deactivateMFADevice: ActionDefinition = {
   async run(raw, context) {
-    const input = raw as MfaDeviceInput;
-    const serialNumber = input.SerialNumber!;
-    const userName = targetUserName(context, input.UserName);
-    if (userName === undefined) {
-      // Only IAM users have devices here, so the account's root has none to deactivate.
-      await authorizeIam(context, "DeactivateMFADevice", context.caller.principal.arn);
-      throw mfaDeviceNotFound(serialNumber);
-    }
-    const user = await authorizeOnUser(context, "DeactivateMFADevice", userName);
-    const device = await requireUserDevice(context, user, serialNumber);
+    const { user, device } = await authorizeOnUserDevice(context, "DeactivateMFADevice", raw as MfaDeviceInput);
     await (await context.store.mfaDevices()).deactivateMfaDevice(device, user);
     return {};
   },
@@ -200,15 +206,7 @@ export const deleteVirtualMFADevice: ActionDefinition = {
 
 export const getMFADevice: ActionDefinition = {
   async run(raw, context) {
-    const input = raw as MfaDeviceInput;
-    const serialNumber = input.SerialNumber!;
-    const userName = targetUserName(context, input.UserName);
-    if (userName === undefined) {
-      await authorizeIam(context, "GetMFADevice", context.caller.principal.arn);
-      throw mfaDeviceNotFound(serialNumber);
-    }
-    const user = await authorizeOnUser(context, "GetMFADevice", userName);
-    const device = await requireUserDevice(context, user, serialNumber);
+    const { user, device } = await authorizeOnUserDevice(context, "GetMFADevice", raw as MfaDeviceInput);
     return {
       result: { UserName: user.userName, SerialNumber: device.serialNumber, EnableDate: new Date(device.assignment!.enableDate) },
     };
