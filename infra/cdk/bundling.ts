@@ -14,7 +14,7 @@ export type FunctionName = keyof typeof FUNCTION_ENTRIES;
  * esbuild options of every function bundle: ESM for Node.js 22, minified, with source maps in
  * separate files, and split so that code loaded on demand (the SAML verifier) becomes its own
  * chunk that a cold start does not read. The AWS SDK for JavaScript v3 is bundled too, although
- * the Lambda runtime provides one: a minified bundle loads in less than half the time of the
+ * the Lambda runtime provides one. A minified bundle loads in less than half the time of the
  * SDK's own files (bench/function-bundles.ts), and it pins the SDK version the tests ran with.
  * CommonJS dependencies (samlify, xml-crypto) call `require`, which an ESM bundle gets from
  * createRequire.

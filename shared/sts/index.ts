@@ -4,7 +4,7 @@ import { getCallerIdentity } from "./get-caller-identity.js";
 
 /**
  * Wraps an action whose module loads on its first call. AssumeRole and GetCallerIdentity, the
- * calls most deployments serve, load with the handler; the other actions and the libraries only
+ * calls most deployments serve, load with the handler. The other actions and the libraries only
  * they use (openid-client, the SAML verifier, TOTP, token signing) stay out of a cold start.
  */
 function onDemand(load: () => Promise<ActionDefinition>): ActionDefinition {
